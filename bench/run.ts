@@ -1,0 +1,28 @@
+// `npm run bench [name…]`: runs bench/<name>.bench.ts (all of them without arguments), one process
+// each. Every benchmark prints its figures with a ratio against a baseline measured in the same
+// run and appends a section to bench/RESULTS.md (see bench/lib/record-results.ts).
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+
+const dir = path.join(import.meta.dirname);
+const wanted = process.argv.slice(2);
+const benches = readdirSync(dir)
+  .filter((file) => file.endsWith(".bench.ts"))
+  .map((file) => file.replace(/\.bench\.ts$/, ""))
+  .filter((name) => wanted.length === 0 || wanted.includes(name))
+  .sort();
+
+if (benches.length === 0) {
+  console.log(wanted.length ? `No benchmark named ${wanted.join(", ")} in bench/.` : "No benchmarks in bench/ yet.");
+  process.exit(wanted.length ? 1 : 0);
+}
+let failed = 0;
+for (const name of benches) {
+  console.log(`\n### ${name}`);
+  const result = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", path.join(dir, `${name}.bench.ts`)], {
+    stdio: "inherit",
+  });
+  if (result.status !== 0) failed += 1;
+}
+process.exit(failed ? 1 : 0);

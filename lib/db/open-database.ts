@@ -1,0 +1,122 @@
+// Opens Parallax's database: embedded PGlite (file-backed under DATA_DIR, or in memory for tests)
+// or a PostgreSQL server through node-postgres, and puts Prisma Client on top of either.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/client";
+import { pgliteDriver, pgPoolDriver, type SqlDriver } from "./sql-driver";
+
+export type DatabaseKind = "embedded" | "postgresql";
+
+export type DatabaseTarget =
+  | { kind: "embedded"; dataDir: string }
+  | { kind: "memory" }
+  | { kind: "postgresql"; url: string; schema?: string; maxConnections?: number };
+
+export type Database = {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  /** Raw SQL on the same database (multi-statement exec, parameterised queries, transactions). */
+  sql: SqlDriver;
+  close(): Promise<void>;
+};
+
+/** Another process holds the embedded database (two PGlite instances must never share a folder). */
+export class DatabaseBusyError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Parallax process (pid ${pid}); ` +
+        "stop that process, or talk to it through its API with --server URL --token TOKEN.",
+    );
+    this.name = "DatabaseBusyError";
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Take the data folder's lock file, or throw DatabaseBusyError. Stale locks (dead pid) are taken over. */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "database.lock");
+  if (existsSync(lockFile)) {
+    const pid = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) throw new DatabaseBusyError(dataDir, pid);
+  }
+  writeFileSync(lockFile, String(process.pid));
+  const release = () => {
+    try {
+      if (readFileSync(lockFile, "utf8") === String(process.pid)) rmSync(lockFile);
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", release);
+  return release;
+}
+
+async function openPGlite(dataDir?: string): Promise<Database> {
+  let release = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+  }
+  try {
+    const client = await PGlite.create(dataDir ? path.join(dataDir, "pglite") : undefined);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+    return {
+      kind: "embedded",
+      prisma,
+      sql: pgliteDriver(client),
+      async close() {
+        await prisma.$disconnect();
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function openPostgres(url: string, schema?: string, maxConnections = 10): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  // Fail now, with the server's reason, rather than on the first request.
+  const probe = await pool.connect();
+  probe.release();
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  return {
+    kind: "postgresql",
+    prisma,
+    sql: pgPoolDriver(pool),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function openDatabase(target: DatabaseTarget): Promise<Database> {
+  switch (target.kind) {
+    case "embedded":
+      return openPGlite(target.dataDir);
+    case "memory":
+      return openPGlite();
+    case "postgresql":
+      return openPostgres(target.url, target.schema, target.maxConnections);
+  }
+}
+

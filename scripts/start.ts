@@ -1,0 +1,68 @@
+// `npm start`: check the configuration, build the app if its sources changed, migrate the
+// database, then serve it with `next start` (or `next dev` with --dev) and say where to open it.
+import { spawn } from "node:child_process";
+import { networkInterfaces } from "node:os";
+import { ConfigError, ensureDataDir } from "@/lib/env/server-env";
+import { loadServerEnvForScript } from "./lib/load-env";
+import { buildIfNeeded } from "./lib/build-if-needed";
+import { migrateDatabase } from "./lib/migrate-database";
+import { DatabaseBusyError } from "@/lib/db/open-database";
+import { MigrationError } from "@/lib/db/migrate";
+
+const isDev = process.argv.includes("--dev");
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      const body = (await response.json()) as Record<string, unknown>;
+      if (response.ok) return body;
+      lastError = String(body.error ?? response.status);
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`the server did not become healthy: ${lastError}`);
+}
+
+function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((entry) => entry && entry.family === "IPv4" && !entry.internal)
+    .map((entry) => entry!.address);
+}
+
+async function main() {
+  const env = loadServerEnvForScript();
+  ensureDataDir(env);
+  if (!isDev) await buildIfNeeded();
+  const migrations = await migrateDatabase(env);
+  console.log(
+    `Database: ${env.databaseKind === "embedded" ? `embedded PostgreSQL (PGlite) in ${env.dataDir}` : "PostgreSQL server from DATABASE_URL"}` +
+      ` — ${migrations.applied.length} migration(s) applied, ${migrations.alreadyApplied.length} already there.`,
+  );
+
+  const nextBin = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
+  const args = [nextBin, isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST];
+  const child = spawn(process.execPath, args, { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: isDev ? "development" : "production" } });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+  const local = `http://localhost:${env.PORT}`;
+  const health = await waitForHealth(`${local}/api/health`, 120_000);
+  console.log(`\nParallax is running (${health.database} database): ${local}`);
+  for (const address of lanAddresses()) console.log(`  phones on this network: http://${address}:${env.PORT}`);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof DatabaseBusyError || error instanceof MigrationError) {
+    console.error(`Parallax cannot start: ${error.message}`);
+  } else {
+    console.error(`Parallax cannot start: ${(error as Error).message ?? error}`);
+    if (process.env.DEBUG) console.error(error);
+  }
+  process.exit(1);
+});
