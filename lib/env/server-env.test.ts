@@ -1,4 +1,4 @@
-import { mkdtempSync, chmodSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -50,7 +50,11 @@ describe("ensureDataDir", () => {
     const parent = mkdtempSync(path.join(tmpdir(), "parallax-env-"));
     const file = path.join(parent, "file");
     writeFileSync(file, "x");
-    chmodSync(parent, 0o500);
-    expect(() => ensureDataDir({ dataDir: path.join(file, "data") })).toThrow(/^DATA_DIR .* cannot be used/);
+    expect(() => ensureDataDir({ dataDir: path.join(file, "data") })).toThrow(/^DATA_DIR .* cannot be used .*\(ENOTDIR\)/);
+    expect(() => ensureDataDir({ dataDir: file })).toThrow(/^DATA_DIR .* cannot be used/);
+  });
+
+  it("returns (with a clear error) on paths where recursive mkdir would never return", () => {
+    expect(() => ensureDataDir({ dataDir: "/proc/parallax-nope/data" })).toThrow(/^DATA_DIR .* cannot be used/);
   });
 });

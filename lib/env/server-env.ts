@@ -1,6 +1,6 @@
 // The server's configuration: every environment variable Parallax reads is parsed here, once,
 // with zod. Nothing else reads process.env (scripts and tests pass overrides explicitly).
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -78,15 +78,27 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
   };
 }
 
-/** Make sure DATA_DIR exists and is writable; throws ConfigError otherwise. */
+/** Make sure DATA_DIR exists and is writable (by writing a probe file); throws ConfigError otherwise. */
 export function ensureDataDir(env: Pick<ServerEnv, "dataDir">): void {
   try {
-    mkdirSync(env.dataDir, { recursive: true });
-    accessSync(env.dataDir, constants.W_OK | constants.R_OK);
+    makeDirectories(env.dataDir);
+    const probe = path.join(env.dataDir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, "");
+    unlinkSync(probe);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? "not writable";
     throw new ConfigError(`DATA_DIR "${env.dataDir}" cannot be used as the data folder (${reason}); point DATA_DIR at a writable folder.`);
   }
+}
+
+/** mkdir -p, one level at a time: Node's recursive mkdirSync never returns on some paths (e.g. under /proc). */
+function makeDirectories(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    return;
+  }
+  makeDirectories(path.dirname(dir));
+  mkdirSync(dir);
 }
 
 let cached: ServerEnv | undefined;
