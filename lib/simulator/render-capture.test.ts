@@ -1,0 +1,176 @@
+import { createHash } from "node:crypto";
+import exifr from "exifr";
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+import { createFleet, type CameraCharacter } from "./device-models";
+import {
+  applyColourPipeline,
+  applyUnsharpMask,
+  buildToneTables,
+  computeFramingRegion,
+  formatExifDate,
+  inverseNormalCdf,
+  renderCapture,
+  type RgbImage,
+} from "./render-capture";
+import { createRandom } from "./random";
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** A small textured scene: gradients plus seeded blobs, so every ISP step changes something. */
+function makeScene(width = 320, height = 240): RgbImage {
+  const random = createRandom("test-scene");
+  const data = new Uint8Array(width * height * 3);
+  const blobs = Array.from({ length: 12 }, () => ({ x: random.range(0, width), y: random.range(0, height), r: random.range(10, 50), c: [random.int(0, 255), random.int(0, 255), random.int(0, 255)] }));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      let colour = [(x / width) * 255, (y / height) * 255, 128];
+      for (const blob of blobs) if ((x - blob.x) ** 2 + (y - blob.y) ** 2 < blob.r ** 2) colour = blob.c;
+      data[i] = colour[0]!;
+      data[i + 1] = colour[1]!;
+      data[i + 2] = colour[2]!;
+    }
+  }
+  return { width, height, data };
+}
+
+const neutral: CameraCharacter = {
+  whiteBalance: { r: 1, g: 1, b: 1 },
+  exposureEv: 0,
+  gamma: 1,
+  contrast: 1,
+  saturation: 1,
+  sharpen: { sigma: 1, amount: 0 },
+  noiseSd: 0,
+  jpegQuality: 90,
+  chromaSubsampling: "4:2:0",
+  width: 160,
+  height: 120,
+  framing: { offsetX: 0, offsetY: 0, zoom: 1 },
+};
+
+const scene = makeScene();
+const [model] = createFleet({ seed: 11, devices: 4, maxPhotoSide: 200 });
+const capturedAt = new Date(Date.UTC(2024, 4, 17, 9, 30, 5));
+const shot = { offsetX: 0.01, offsetY: -0.005, zoom: 0.98, noiseSeed: "shot-1" };
+const render = (overrides: Partial<Parameters<typeof renderCapture>[0]> = {}) =>
+  renderCapture({ scene, character: model!.character, identity: model!.identity, shot, capturedAt, ...overrides });
+
+describe("renderCapture", () => {
+  const defaultConcurrency = sharp.concurrency();
+  afterAll(() => {
+    sharp.concurrency(defaultConcurrency);
+  });
+
+  it("gives byte-identical JPEGs for the same inputs, whatever libvips' thread count", async () => {
+    const first = await render();
+    const second = await render();
+    sharp.concurrency(1);
+    sharp.cache(false);
+    const singleThreaded = await render();
+    sharp.concurrency(4);
+    const fourThreads = await render();
+    sharp.cache(true);
+    expect(sha256(second.bytes)).toBe(sha256(first.bytes));
+    expect(sha256(singleThreaded.bytes)).toBe(sha256(first.bytes));
+    expect(sha256(fourThreads.bytes)).toBe(sha256(first.bytes));
+  });
+
+  it("changes the photo when the noise seed, the aim or the camera changes", async () => {
+    const base = sha256((await render()).bytes);
+    expect(sha256((await render({ shot: { ...shot, noiseSeed: "shot-2" } })).bytes)).not.toBe(base);
+    expect(sha256((await render({ shot: { ...shot, offsetX: 0.03 } })).bytes)).not.toBe(base);
+    const other = createFleet({ seed: 12, devices: 4, maxPhotoSide: 200 })[0]!;
+    expect(sha256((await render({ character: other.character })).bytes)).not.toBe(base);
+  });
+
+  it("writes a JPEG of the camera's size, quality-dependent, with its chroma subsampling", async () => {
+    const character = { ...neutral, noiseSd: 3 };
+    const low = await render({ character: { ...character, jpegQuality: 40 } });
+    const high = await render({ character: { ...character, jpegQuality: 95 } });
+    expect(low.bytes.length).toBeLessThan(high.bytes.length);
+    const fullChroma = await render({ character: { ...character, chromaSubsampling: "4:4:4" } });
+    const subsampled = await render({ character: { ...character, chromaSubsampling: "4:2:0" } });
+    expect((await sharp(fullChroma.bytes).metadata()).chromaSubsampling).toBe("4:4:4");
+    const meta = await sharp(subsampled.bytes).metadata();
+    expect(meta.chromaSubsampling).toBe("4:2:0");
+    expect(meta.format).toBe("jpeg");
+    expect([meta.width, meta.height]).toEqual([160, 120]);
+  });
+
+  it("writes EXIF Make, Model, Software and the capture time, and no GPS", async () => {
+    const { bytes } = await render();
+    const tags = await exifr.parse(Buffer.from(bytes), { tiff: true, exif: true, gps: true, reviveValues: false });
+    expect(tags.Make).toBe(model!.identity.exif.make);
+    expect(tags.Model).toBe(model!.identity.exif.model);
+    expect(tags.Software).toBe(model!.identity.exif.software);
+    expect(tags.DateTimeOriginal).toBe("2024:05:17 09:30:05");
+    expect(await exifr.gps(Buffer.from(bytes))).toBeUndefined();
+    expect(Object.keys(tags).filter((key) => /gps|latitude|longitude/i.test(key))).toEqual([]);
+  });
+
+  it("shifts colours the way its white balance says", async () => {
+    const grey: RgbImage = { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3).fill(128) };
+    const warm = { ...neutral, width: 64, height: 48, whiteBalance: { r: 1.2, g: 1, b: 0.8 }, chromaSubsampling: "4:4:4" as const };
+    const { bytes } = await renderCapture({ scene: grey, character: warm, identity: model!.identity, shot: { offsetX: 0, offsetY: 0, zoom: 1, noiseSeed: 1 }, capturedAt });
+    const stats = await sharp(bytes).stats();
+    const [r, g, b] = stats.channels.map((channel) => channel.mean);
+    expect(r!).toBeGreaterThan(g! + 10);
+    expect(b!).toBeLessThan(g! - 10);
+  });
+});
+
+describe("the ISP steps", () => {
+  it("leaves pixels unchanged with a neutral character (tone tables are the identity)", () => {
+    const tables = buildToneTables(neutral);
+    for (const table of tables) for (let v = 0; v < 256; v++) expect(Math.round(table[v]! * 255)).toBe(v);
+    const pixels = new Uint8Array([0, 10, 20, 128, 128, 128, 250, 251, 255]);
+    expect([...applyColourPipeline(pixels, neutral, 1)]).toEqual([...pixels]);
+  });
+
+  it("brightens with positive exposure, clips highlights, and steepens mid-tones with contrast", () => {
+    const [bright] = buildToneTables({ ...neutral, exposureEv: 1 });
+    expect(bright[100]!).toBeGreaterThan(100 / 255);
+    expect(bright[255]).toBe(1);
+    expect(bright[200]).toBe(1);
+    const [contrasty] = buildToneTables({ ...neutral, contrast: 1.5 });
+    expect(contrasty[64]!).toBeLessThan(64 / 255);
+    expect(contrasty[192]!).toBeGreaterThan(192 / 255);
+  });
+
+  it("adds noise of the requested size, reproducibly from its seed", () => {
+    const flat = new Uint8Array(3 * 20_000).fill(128);
+    const noisy = applyColourPipeline(flat, { ...neutral, noiseSd: 5 }, "n");
+    const mean = noisy.reduce((s, v) => s + v, 0) / noisy.length;
+    const sd = Math.sqrt(noisy.reduce((s, v) => s + (v - mean) ** 2, 0) / noisy.length);
+    expect(mean).toBeGreaterThan(127.8);
+    expect(mean).toBeLessThan(128.2);
+    expect(sd).toBeGreaterThan(4.8);
+    expect(sd).toBeLessThan(5.2);
+    expect(applyColourPipeline(flat, { ...neutral, noiseSd: 5 }, "n")).toEqual(noisy);
+    expect(applyColourPipeline(flat, { ...neutral, noiseSd: 5 }, "m")).not.toEqual(noisy);
+  });
+
+  it("inverts the normal CDF", () => {
+    expect(inverseNormalCdf(0.5)).toBeCloseTo(0, 9);
+    expect(inverseNormalCdf(0.975)).toBeCloseTo(1.959964, 5);
+    expect(inverseNormalCdf(0.001)).toBeCloseTo(-3.090232, 5);
+  });
+
+  it("sharpens edges by the requested amount", () => {
+    expect([...applyUnsharpMask(new Uint8Array([100, 200]), new Uint8Array([120, 180]), 1)]).toEqual([80, 220]);
+    expect([...applyUnsharpMask(new Uint8Array([10, 250]), new Uint8Array([100, 100]), 2)]).toEqual([0, 255]);
+  });
+
+  it("frames the phone's aspect inside the scene, aimed and zoomed, never outside it", () => {
+    expect(computeFramingRegion({ width: 400, height: 400 }, { width: 40, height: 30 }, { offsetX: 0, offsetY: 0, zoom: 1 })).toEqual({ left: 0, top: 50, width: 400, height: 300 });
+    expect(computeFramingRegion({ width: 400, height: 300 }, { width: 40, height: 30 }, { offsetX: 0.1, offsetY: 0, zoom: 0.5 })).toEqual({ left: 140, top: 75, width: 200, height: 150 });
+    const clamped = computeFramingRegion({ width: 400, height: 300 }, { width: 40, height: 30 }, { offsetX: 0.5, offsetY: -0.5, zoom: 0.9 });
+    expect(clamped).toEqual({ left: 40, top: 0, width: 360, height: 270 });
+  });
+
+  it("formats EXIF dates", () => {
+    expect(formatExifDate(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)))).toBe("2024:01:02 03:04:05");
+  });
+});
