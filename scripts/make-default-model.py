@@ -160,7 +160,43 @@ def slug(name):
     return name.replace(" ", "-").replace(".", "-")
 
 
+def write_test_fixtures():
+    """Tiny models for the registry's validation tests (lib/models/test-fixtures/)."""
+    out = os.path.join(HERE, "..", "lib", "models", "test-fixtures")
+    os.makedirs(out, exist_ok=True)
+    weights = np.arange(30, dtype=np.float32).reshape(3, 10) / 30
+    tiny = helper.make_graph(
+        [
+            helper.make_node("GlobalAveragePool", ["image"], ["pooled"]),
+            helper.make_node("Reshape", ["pooled", "shape_1x3"], ["flat"]),
+            helper.make_node("MatMul", ["flat", "weights"], ["scores"]),
+        ],
+        "tiny_classifier_10",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, 8, 8])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 10])],
+        [numpy_helper.from_array(np.array([-1, 3], dtype=np.int64), "shape_1x3"), const("weights", weights)],
+    )
+    rank2 = helper.make_graph(
+        [helper.make_node("Identity", ["features"], ["scores"])],
+        "rank2_input",
+        [helper.make_tensor_value_info("features", TensorProto.FLOAT, [1, 10])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 10])],
+    )
+    tokens = helper.make_graph(
+        [helper.make_node("Cast", ["token_ids"], ["scores"], to=TensorProto.FLOAT)],
+        "int_input",
+        [helper.make_tensor_value_info("token_ids", TensorProto.INT64, [1, 10])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 10])],
+    )
+    for name, graph in [("tiny-classifier-10", tiny), ("rank2-input", rank2), ("int64-input", tokens)]:
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="parallax make-default-model.py")
+        model.ir_version = 8
+        onnx.checker.check_model(model)
+        onnx.save(model, os.path.join(out, f"{name}.onnx"))
+
+
 def main():
+    write_test_fixtures()
     os.makedirs(os.path.join(OUT, "stimuli"), exist_ok=True)
     onnx.save(build_model(), os.path.join(OUT, "model.onnx"))
     with open(os.path.join(OUT, "labels.txt"), "w") as f:

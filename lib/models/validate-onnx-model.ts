@@ -49,7 +49,7 @@ export async function validateOnnxModel(bytes: Uint8Array, definition: Pick<Mode
     const input = inputs[0]!;
     if (!input.isTensor || input.type !== "float32") {
       throw new ModelValidationError(
-        `Unsupported input: "${input.name}" is ${input.isTensor ? `a ${input.type} tensor` : "not a tensor"}; Parallax feeds a float32 image tensor.`,
+        `Unsupported input: "${input.name}" is ${input.isTensor ? `${/^[aeiou]/.test(input.type) ? "an" : "a"} ${input.type} tensor` : "not a tensor"}; Parallax feeds a float32 image tensor.`,
         "unsupported_input",
       );
     }
