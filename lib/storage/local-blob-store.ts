@@ -1,0 +1,157 @@
+// Blob store on the local filesystem under DATA_DIR/blobs: blobs/ab/cd/<sha256>. Each put streams
+// into blobs/.tmp/<random> while hashing, fsyncs the file, renames it into place and fsyncs the
+// directory, so a crash leaves either the complete blob or a temporary file (removed by cleanup).
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { BlobNotFoundError, BlobTooLargeError, isValidBlobKey, type BlobInfo, type BlobSource, type BlobStore, type PutOptions, type StoredBlob } from "./blob-store";
+
+const TEMP_DIR = ".tmp";
+
+function toAsyncIterable(source: BlobSource): AsyncIterable<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    return (async function* () {
+      yield source;
+    })();
+  }
+  if (typeof (source as ReadableStream).getReader === "function") return Readable.fromWeb(source as import("node:stream/web").ReadableStream<Uint8Array>);
+  return source as AsyncIterable<Uint8Array>;
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export class LocalBlobStore implements BlobStore {
+  private readonly tempDir: string;
+  private ready: Promise<void> | undefined;
+
+  constructor(readonly root: string) {
+    this.tempDir = path.join(root, TEMP_DIR);
+  }
+
+  private ensureDirectories(): Promise<void> {
+    this.ready ??= mkdir(this.tempDir, { recursive: true }).then(() => undefined);
+    return this.ready;
+  }
+
+  /** Where a key lives; exported for tests and tools that inspect the folder. */
+  pathOf(key: string): string {
+    if (!isValidBlobKey(key)) throw new BlobNotFoundError(key);
+    return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  async put(source: BlobSource, options: PutOptions = {}): Promise<StoredBlob> {
+    await this.ensureDirectories();
+    const tempPath = path.join(this.tempDir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
+    const handle = await open(tempPath, "wx");
+    const hash = createHash("sha256");
+    let size = 0;
+    let closed = false;
+    try {
+      for await (const chunk of toAsyncIterable(source)) {
+        options.signal?.throwIfAborted();
+        size += chunk.byteLength;
+        if (options.maxBytes !== undefined && size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
+        hash.update(chunk);
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+          offset += bytesWritten;
+        }
+      }
+      options.signal?.throwIfAborted();
+      await handle.sync();
+      await handle.close();
+      closed = true;
+      const sha256 = hash.digest("hex");
+      const finalPath = this.pathOf(sha256);
+      const existing = await stat(finalPath).catch(() => null);
+      if (existing && existing.size === size) {
+        await unlink(tempPath);
+        // Fresh mtime: the orphan collector's grace period counts from the latest put.
+        const now = new Date();
+        await utimes(finalPath, now, now).catch(() => {});
+        return { key: sha256, sha256, size, created: false };
+      }
+      await mkdir(path.dirname(finalPath), { recursive: true });
+      await rename(tempPath, finalPath);
+      await fsyncDirectory(path.dirname(finalPath));
+      return { key: sha256, sha256, size, created: true };
+    } catch (error) {
+      if (!closed) await handle.close().catch(() => {});
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async stream(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const file = this.pathOf(key);
+    const info = await stat(file).catch(() => null);
+    if (!info) throw new BlobNotFoundError(key);
+    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async stat(key: string): Promise<BlobInfo | null> {
+    if (!isValidBlobKey(key)) return null;
+    const info = await stat(this.pathOf(key)).catch(() => null);
+    return info ? { key, size: info.size, modifiedAt: info.mtime } : null;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    if (!isValidBlobKey(key)) return false;
+    try {
+      await unlink(this.pathOf(key));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
+  }
+
+  async *list(): AsyncIterable<BlobInfo> {
+    const level1 = await readdir(this.root).catch(() => [] as string[]);
+    for (const a of level1.sort()) {
+      if (!/^[0-9a-f]{2}$/.test(a)) continue;
+      for (const b of (await readdir(path.join(this.root, a)).catch(() => [] as string[])).sort()) {
+        if (!/^[0-9a-f]{2}$/.test(b)) continue;
+        for (const name of (await readdir(path.join(this.root, a, b)).catch(() => [] as string[])).sort()) {
+          if (!isValidBlobKey(name)) continue;
+          const info = await stat(path.join(this.root, a, b, name)).catch(() => null);
+          if (info?.isFile()) yield { key: name, size: info.size, modifiedAt: info.mtime };
+        }
+      }
+    }
+  }
+
+  async removeStaleTemporaryFiles(olderThanMs: number): Promise<number> {
+    const names = await readdir(this.tempDir).catch(() => [] as string[]);
+    let removed = 0;
+    const cutoff = Date.now() - olderThanMs;
+    for (const name of names) {
+      const file = path.join(this.tempDir, name);
+      const info = await stat(file).catch(() => null);
+      if (info && info.mtimeMs <= cutoff) {
+        await rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}
