@@ -8,11 +8,11 @@ function start(env: Record<string, string>) {
   return spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/start.ts"], {
     env: { ...process.env, ...env },
     encoding: "utf8",
-    timeout: 30_000,
+    timeout: 120_000,
   });
 }
 
-describe("npm start with bad configuration", () => {
+describe("npm start with bad configuration", { timeout: 150_000 }, () => {
   it.each([
     [{ DATABASE_URL: "::not a url::" }, /^Parallax cannot start: DATABASE_URL is not a URL/],
     [{ DATABASE_URL: "mysql://root@localhost/x" }, /^Parallax cannot start: DATABASE_URL must start with postgresql:\/\//],

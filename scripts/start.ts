@@ -4,10 +4,6 @@ import { spawn } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { ConfigError, ensureDataDir } from "@/lib/env/server-env";
 import { loadServerEnvForScript } from "./lib/load-env";
-import { buildIfNeeded } from "./lib/build-if-needed";
-import { migrateDatabase } from "./lib/migrate-database";
-import { DatabaseBusyError } from "@/lib/db/open-database";
-import { MigrationError } from "@/lib/db/migrate";
 
 const isDev = process.argv.includes("--dev");
 
@@ -38,6 +34,9 @@ function lanAddresses(): string[] {
 async function main() {
   const env = loadServerEnvForScript();
   ensureDataDir(env);
+  // The configuration is fine: only now load the heavy modules (database drivers, Prisma).
+  const { buildIfNeeded } = await import("./lib/build-if-needed");
+  const { migrateDatabase } = await import("./lib/migrate-database");
   if (!isDev) await buildIfNeeded();
   const migrations = await migrateDatabase(env);
   console.log(
@@ -58,11 +57,9 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof DatabaseBusyError || error instanceof MigrationError) {
-    console.error(`Parallax cannot start: ${error.message}`);
-  } else {
-    console.error(`Parallax cannot start: ${(error as Error).message ?? error}`);
-    if (process.env.DEBUG) console.error(error);
-  }
+  // Configuration, busy-database and migration errors carry a sentence meant for people.
+  const known = error instanceof ConfigError || ["DatabaseBusyError", "MigrationError"].includes((error as Error).name);
+  console.error(`Parallax cannot start: ${(error as Error).message ?? error}`);
+  if (!known && process.env.DEBUG) console.error(error);
   process.exit(1);
 });
