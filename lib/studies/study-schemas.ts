@@ -1,6 +1,7 @@
 // Request and response shapes of studies and scenes, for the API, the OpenAPI document and the
 // researcher workspace. Pure (zod only).
 import { z } from "zod";
+import { modelInfoSchema } from "@/lib/models/model-info";
 import { studySettingsInputSchema, studySettingsSchema } from "./study-settings";
 
 const isoDate = z.iso.datetime();
@@ -89,26 +90,6 @@ export type SceneView = z.infer<typeof sceneViewSchema>;
 
 export const addScenesResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), scenes: z.array(sceneViewSchema) });
 
-/** What a phone needs to run the study's model. */
-export const phoneModelSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  sha256: z.string(),
-  task: z.string(),
-  sizeBytes: z.number().int(),
-  inputName: z.string(),
-  outputName: z.string(),
-  layout: z.string(),
-  inputWidth: z.number().int(),
-  inputHeight: z.number().int(),
-  preprocessing: z.unknown().describe("The model's preprocessing spec (see lib/inference)"),
-  labels: z.array(z.string()),
-  numClasses: z.number().int(),
-  topK: z.number().int(),
-  fileUrl: z.string().describe("Where the phone downloads the ONNX file (content-hashed, immutable)"),
-});
-export type PhoneModel = z.infer<typeof phoneModelSchema>;
-
 /** The study as a volunteer's phone sees it (join response, GET /api/v1/devices/me). */
 export const phoneStudySchema = z.object({
   id: z.string(),
@@ -118,6 +99,7 @@ export const phoneStudySchema = z.object({
   status: z.enum(STUDY_STATUSES),
   consentText: z.string(),
   settings: studySettingsSchema,
-  model: phoneModelSchema,
+  /** Everything the phone needs to fetch, preprocess and label with the study's model (lib/models). */
+  model: modelInfoSchema,
 });
 export type PhoneStudy = z.infer<typeof phoneStudySchema>;

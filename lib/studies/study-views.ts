@@ -1,6 +1,6 @@
 // Turns study and scene rows into the API's views (dates as ISO strings, settings made whole).
 import type { Model, Scene, Study } from "@/lib/db/generated/client";
-import { describeModelForPhone } from "./describe-model-for-phone";
+import { toModelInfo } from "@/lib/models/model-info";
 import type { PhoneStudy, SceneView, StudyView } from "./study-schemas";
 import { readStudySettings } from "./study-settings";
 
@@ -41,7 +41,7 @@ export function toPhoneStudy(study: Study & { model: Model }): PhoneStudy {
     status: study.status === "closed" ? "closed" : "open",
     consentText: study.consentText,
     settings: readStudySettings(study.settings),
-    model: describeModelForPhone(study.model),
+    model: toModelInfo(study.model),
   };
 }
 

@@ -1,6 +1,7 @@
 // Rows that database tests of studies, devices and captures need: a registered model.
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { presetWithSize } from "@/lib/inference/preprocess";
 
 export async function insertTestModel(prisma: PrismaClient, options: { name?: string; labels?: string[]; isBuiltin?: boolean } = {}) {
   const labels = options.labels ?? ["red", "green", "blue"];
@@ -17,7 +18,7 @@ export async function insertTestModel(prisma: PrismaClient, options: { name?: st
       layout: "NCHW",
       inputWidth: 32,
       inputHeight: 32,
-      preprocessing: { resize: "stretch" },
+      preprocessing: presetWithSize("imagenet", 32, 32),
       labels,
       numClasses: labels.length,
       topK: 3,
