@@ -5,10 +5,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyMigrations } from "./migrate";
 import { DatabaseBusyError, openDatabase } from "./open-database";
+import { testDatabaseUrl } from "./test-database";
+
+// These are about the embedded database itself: nothing to repeat on a PostgreSQL server run.
+const embeddedOnly = Boolean(testDatabaseUrl());
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), "parallax-db-"));
 
-describe("embedded database (PGlite on disk)", () => {
+describe.skipIf(embeddedOnly)("embedded database (PGlite on disk)", () => {
   it("keeps its data across a close and a reopen", async () => {
     const dataDir = tempDir();
     const first = await openDatabase({ kind: "embedded", dataDir });
@@ -42,7 +46,7 @@ describe("embedded database (PGlite on disk)", () => {
   });
 });
 
-describe("npm run db:migrate", () => {
+describe.skipIf(embeddedOnly)("npm run db:migrate on the embedded database", () => {
   it("applies the migrations once; a second run applies nothing", () => {
     const dataDir = tempDir();
     const run = () =>
