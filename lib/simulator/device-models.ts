@@ -91,8 +91,8 @@ export const CHARACTER_RANGES = {
   gammaLog: 0.18,
   contrast: 0.35,
   saturationLog: 0.35,
-  sharpenAmount: 2.0,
-  noiseSd: 9,
+  sharpenAmount: 1.2,
+  noiseSd: 1.2,
   /** JPEG quality falls from 95 by up to this much. */
   jpegQualityDrop: 35,
   framingOffset: 0.05,

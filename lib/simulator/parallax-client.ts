@@ -34,7 +34,8 @@ type RequestOptions = {
   method?: string;
   token?: string;
   json?: unknown;
-  body?: BodyInit;
+  /** A body, or a function making a fresh one for each attempt. */
+  body?: BodyInit | (() => BodyInit);
   headers?: Record<string, string>;
   /** Retry only when the request is safe to repeat. */
   retry?: boolean;
@@ -91,7 +92,7 @@ export function createParallaxClient(options: ParallaxClientOptions): ParallaxCl
       let reason: string;
       let waitMs: number | undefined;
       try {
-        const body = request.json !== undefined ? JSON.stringify(request.json) : request.body;
+        const body = request.json !== undefined ? JSON.stringify(request.json) : typeof request.body === "function" ? request.body() : request.body;
         if (request.json !== undefined) headers["content-type"] = "application/json";
         const response = await doFetch(url, { method, headers, body });
         if (response.ok || !isRetryableStatus(response.status) || attempt >= attempts) return response;

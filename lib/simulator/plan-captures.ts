@@ -70,8 +70,8 @@ export function planCaptures(options: CapturePlanOptions): PlannedCapture[] {
         clock += sceneRandom.int(6, 40) * 1000;
         if (!sceneRandom.chance(skip)) {
           const isBurst = sceneRandom.chance(burst);
-          const aimX = device.framingBias.x + sceneRandom.normal(0, 0.006);
-          const aimY = device.framingBias.y + sceneRandom.normal(0, 0.006);
+          const aimX = device.framingBias.x + sceneRandom.normal(0, 0.004);
+          const aimY = device.framingBias.y + sceneRandom.normal(0, 0.004);
           const zoom = 1 + sceneRandom.normal(0, 0.004);
           const count = isBurst ? burstSize : 1;
           const burstId = isBurst ? deriveUuid(`${options.seed}|burst|${device.key}|${sceneKey}`) : undefined;
