@@ -121,9 +121,14 @@ export function diffDeviceIdentity(before: DeviceIdentity, after: DeviceIdentity
   return changes;
 }
 
-export function pickDeviceIdentity(row: DeviceIdentity & Record<string, unknown>): DeviceIdentity {
+/** A Device row as the database gives it (the source is plain text there). */
+export type DeviceIdentityRow = Omit<DeviceIdentity, "deviceModelSource"> & { deviceModelSource: string };
+
+export function pickDeviceIdentity(row: DeviceIdentityRow): DeviceIdentity {
   const identity = {} as Record<string, unknown>;
-  for (const key of Object.keys(EMPTY_DEVICE_IDENTITY)) identity[key] = row[key] ?? null;
+  for (const key of Object.keys(EMPTY_DEVICE_IDENTITY)) identity[key] = (row as Record<string, unknown>)[key] ?? null;
+  const source = row.deviceModelSource;
+  identity.deviceModelSource = source === "exif" || source === "client-hints" || source === "user-agent" ? source : "unknown";
   return identity as DeviceIdentity;
 }
 

@@ -2,11 +2,11 @@
 // key changes, every capture of the device gets the new key in the same transaction, so grouping
 // by Capture.deviceModelKey never disagrees with the device.
 import type { Prisma } from "@/lib/db/generated/client";
-import { diffDeviceIdentity, mergeDeviceIdentity, pickDeviceIdentity, type DeviceIdentity, type IdentityEvidence } from "./device-identity";
+import { diffDeviceIdentity, mergeDeviceIdentity, pickDeviceIdentity, type DeviceIdentity, type DeviceIdentityRow, type IdentityEvidence } from "./device-identity";
 
 export async function updateDeviceIdentity(
   tx: Prisma.TransactionClient,
-  device: DeviceIdentity & { id: string } & Record<string, unknown>,
+  device: DeviceIdentityRow & { id: string },
   evidence: IdentityEvidence,
 ): Promise<DeviceIdentity> {
   const before = pickDeviceIdentity(device);

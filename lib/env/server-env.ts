@@ -48,6 +48,11 @@ const envSchema = z.object({
   MAX_UPLOAD_BYTES: positiveInt.default(25 * 1024 * 1024),
   MAX_IMAGE_PIXELS: positiveInt.default(50_000_000),
   REFERENCE_CONCURRENCY: positiveInt.default(1),
+  // Requests per minute (also the burst size); 0 turns a limit off. Per device token, per client IP
+  // (X-Forwarded-For as set by Next.js or a proxy in front), and joins per client IP.
+  RATE_LIMIT_DEVICE_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_JOIN_PER_MINUTE: z.coerce.number().int().min(0).default(120),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & {
