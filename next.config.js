@@ -21,6 +21,32 @@ const nextConfig = {
           { key: "X-Frame-Options", value: "DENY" },
         ],
       },
+      // In-browser inference (lib/inference/browser): pages that run it are cross-origin isolated so
+      // multi-threaded WASM works; the runtime files under /ort/<version>/ never change.
+      ...["/lab/:path*"].map((source) => ({
+        source,
+        headers: [
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+        ],
+      })),
+      {
+        source: "/ort/:path*",
+        headers: [
+          { key: "Cache-Control", value: "public, max-age=31536000, immutable" },
+          { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+          // ORT's threads are workers started from these files: an isolated page only runs workers that opt in too.
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+        ],
+      },
+      {
+        // The inference Web Worker is a Next.js chunk; under an isolated page it must carry COEP as well.
+        source: "/_next/static/:path*",
+        headers: [
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+          { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+        ],
+      },
     ];
   },
 };

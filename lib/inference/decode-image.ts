@@ -43,10 +43,10 @@ function ensureCodec(codec: ImageCodecName): Promise<void> {
   const load = state.load;
   if (!load) throw new Error("Image decoders are not configured: call configureImageCodecs() first.");
   state.ready[codec] ??= (async () => {
-    const module = await load(codec);
-    if (codec === "jpeg") await initJpeg(module);
-    else if (codec === "png") await initPng(module);
-    else await initWebp(module);
+    const wasm = await load(codec);
+    if (codec === "jpeg") await initJpeg(wasm);
+    else if (codec === "png") await initPng(wasm);
+    else await initWebp(wasm);
   })().catch((error: unknown) => {
     delete state.ready[codec];
     throw error;

@@ -1,47 +1,13 @@
-// Serves a registered model's ONNX bytes to phones: content-hashed URLs with immutable caching,
-// ETag/304, and gzip when the browser accepts it and it saves something (the compressed copy is
-// made once and kept under DATA_DIR/model-cache).
+// Serves a registered model's ONNX bytes to phones: content-hashed URLs with immutable caching and
+// ETag/304. Compression is left to the server (Next.js gzips responses for clients that accept it;
+// route handlers cannot send pre-compressed bodies, Next.js drops their Content-Encoding).
 import "server-only";
-import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { Readable } from "node:stream";
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { BlobStore } from "@/lib/storage/blob-store";
 
-const gzipAsync = promisify(gzip);
 const IMMUTABLE = "public, max-age=31536000, immutable";
-
-type CompressedState = Map<string, Promise<string | null>>;
-const compressing: CompressedState = ((globalThis as { __parallaxModelGzip?: CompressedState }).__parallaxModelGzip ??= new Map());
-
-/** Path of the gzip copy of a model, or null when gzip does not save at least 3 %. */
-function ensureGzipCopy(cacheDir: string, store: BlobStore, sha256: string, size: number): Promise<string | null> {
-  let pending = compressing.get(sha256);
-  if (!pending) {
-    pending = (async () => {
-      const file = path.join(cacheDir, `${sha256}.onnx.gz`);
-      const skip = path.join(cacheDir, `${sha256}.onnx.identity`);
-      if (existsSync(file)) return file;
-      if (existsSync(skip)) return null;
-      mkdirSync(cacheDir, { recursive: true });
-      const compressed = await gzipAsync(await store.get(sha256), { level: 6 });
-      if (compressed.length > size * 0.97) {
-        writeFileSync(skip, "");
-        return null;
-      }
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, compressed);
-      renameSync(temporary, file);
-      return file;
-    })();
-    pending.catch(() => compressing.delete(sha256));
-    compressing.set(sha256, pending);
-  }
-  return pending;
-}
 
 /**
  * The response for a model file request. `idOrSha256` is a model id or its SHA-256; `version` (the
@@ -50,7 +16,7 @@ function ensureGzipCopy(cacheDir: string, store: BlobStore, sha256: string, size
 export async function modelFileResponse(
   prisma: PrismaClient,
   store: BlobStore,
-  options: { idOrSha256: string; request: Request; cacheDir: string; immutable?: boolean; version?: string | null },
+  options: { idOrSha256: string; request: Request; immutable?: boolean; version?: string | null },
 ): Promise<Response> {
   const { idOrSha256, request } = options;
   const model = /^[0-9a-f]{64}$/.test(idOrSha256)
@@ -70,14 +36,6 @@ export async function modelFileResponse(
     "X-Content-Sha256": model.sha256,
   };
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  const acceptsGzip = /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "");
-  const gzipFile = acceptsGzip ? await ensureGzipCopy(options.cacheDir, store, model.sha256, model.sizeBytes) : null;
-  if (gzipFile) {
-    const body = Readable.toWeb(createReadStream(gzipFile)) as ReadableStream<Uint8Array>;
-    return new Response(request.method === "HEAD" ? null : body, {
-      headers: { ...headers, "Content-Encoding": "gzip", "Content-Length": String(statSync(gzipFile).size) },
-    });
-  }
   const body = request.method === "HEAD" ? null : (Readable.toWeb(await store.stream(model.blobKey)) as ReadableStream<Uint8Array>);
   return new Response(body, { headers: { ...headers, "Content-Length": String(model.sizeBytes) } });
 }

@@ -1,8 +1,6 @@
 // The ONNX bytes of a model by id (immutable when ?v= is the start of its SHA-256). Public: phones fetch it.
-import path from "node:path";
 import { withErrorResponses } from "@/lib/api/error-response";
 import { getPrisma } from "@/lib/db/database";
-import { getServerEnv } from "@/lib/env/server-env";
 import { modelFileResponse } from "@/lib/models/model-file-response";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
 
@@ -12,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const version = new URL(request.url).searchParams.get("v");
-  return modelFileResponse(await getPrisma(), getBlobStore(), { idOrSha256: id, request, version, cacheDir: path.join(getServerEnv().dataDir, "model-cache") });
+  return modelFileResponse(await getPrisma(), getBlobStore(), { idOrSha256: id, request, version });
 });
