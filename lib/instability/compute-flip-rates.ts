@@ -25,23 +25,40 @@ export type RuntimeFlipRates = {
   byBackend: KeyedRatio[];
 };
 
+/** Flip counts of the captures of one (device model, backend): what the SQL path aggregates. */
+export type FlipGroup = { deviceModelKey: string; backend: string; flips: number; captures: number };
+
 export function computeRuntimeFlipRates(pairs: readonly PairedTop1[]): RuntimeFlipRates {
+  const groups = new Map<string, FlipGroup>();
+  for (const pair of pairs) {
+    const key = JSON.stringify([pair.deviceModelKey, pair.backend]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { deviceModelKey: pair.deviceModelKey, backend: pair.backend, flips: 0, captures: 0 }));
+    group.captures += 1;
+    if (pair.deviceTop1 !== pair.referenceTop1) group.flips += 1;
+  }
+  return summariseFlipGroups([...groups.values()]);
+}
+
+/** Overall, per device model and per backend rates from (device model, backend) groups. */
+export function summariseFlipGroups(groups: readonly FlipGroup[]): RuntimeFlipRates {
   let flips = 0;
+  let captures = 0;
   const byModel = new Map<string, { flips: number; total: number }>();
   const byBackend = new Map<string, { flips: number; total: number }>();
-  const add = (map: Map<string, { flips: number; total: number }>, key: string, flipped: boolean) => {
-    let entry = map.get(key);
-    if (!entry) map.set(key, (entry = { flips: 0, total: 0 }));
-    entry.total += 1;
-    if (flipped) entry.flips += 1;
+  const add = (map: Map<string, { flips: number; total: number }>, key: string, group: FlipGroup) => {
+    const entry = map.get(key) ?? { flips: 0, total: 0 };
+    entry.flips += group.flips;
+    entry.total += group.captures;
+    map.set(key, entry);
   };
-  for (const pair of pairs) {
-    const flipped = pair.deviceTop1 !== pair.referenceTop1;
-    if (flipped) flips += 1;
-    add(byModel, pair.deviceModelKey, flipped);
-    add(byBackend, pair.backend, flipped);
+  for (const group of groups) {
+    flips += group.flips;
+    captures += group.captures;
+    add(byModel, group.deviceModelKey, group);
+    add(byBackend, group.backend, group);
   }
-  return { overall: toRatio(flips, pairs.length), byDeviceModel: toKeyedRatios(byModel), byBackend: toKeyedRatios(byBackend) };
+  return { overall: toRatio(flips, captures), byDeviceModel: toKeyedRatios(byModel), byBackend: toKeyedRatios(byBackend) };
 }
 
 /** A capture's reference top-1 on its original bytes and on one re-encoded variant. */
@@ -59,6 +76,7 @@ export function computeVariantFlipRates(rows: readonly VariantTop1[]): KeyedRati
   return toKeyedRatios(byVariant);
 }
 
-function toKeyedRatios(map: Map<string, { flips: number; total: number }>): KeyedRatio[] {
+/** Ratios keyed by name, sorted by key. */
+export function toKeyedRatios(map: Map<string, { flips: number; total: number }>): KeyedRatio[] {
   return [...map.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([key, entry]) => ({ key, ...toRatio(entry.flips, entry.total) }));
 }

@@ -30,7 +30,7 @@ export const DEFAULT_GROWTH_ORDERS = 100;
 /** Votes as a dense matrix: labels[scene * models + model], -1 where that device model did not vote. */
 export type VoteMatrix = { models: string[]; scenes: number; labels: Int32Array };
 
-export function buildVoteMatrix(votes: readonly Vote[]): VoteMatrix {
+export function buildVoteMatrix(votes: readonly Pick<Vote, "sceneId" | "deviceModelKey" | "label">[]): VoteMatrix {
   const models = [...new Set(votes.map((vote) => vote.deviceModelKey))].sort(compareKeys);
   const modelIndex = new Map(models.map((model, i) => [model, i]));
   const sceneIndex = new Map<string, number>();

@@ -17,6 +17,8 @@ export type SyntheticStudyOptions = {
   groundTruthShare?: number;
   /** Share of (scene, device model) cells with 2–3 captures; as many other cells of the scene get none, so every scene has exactly `deviceModels` captures. */
   repeatShare?: number;
+  /** Share of (scene, device model) cells kept; below 1 makes a sparse study. */
+  coverage?: number;
   /** Share of repeated captures stored with exactly the timestamp of the previous one. */
   equalTimeShare?: number;
   /** Share of hard scenes, where device models often disagree. */
@@ -25,6 +27,8 @@ export type SyntheticStudyOptions = {
   referenceShare?: number;
   /** Compression-probe variants added to captures with a reference prediction. */
   probeVariants?: readonly string[];
+  /** Share of predictions whose stored top list is shuffled, so it may not start with the top-1 (malformed data the metrics must still count exactly). */
+  scrambledTopShare?: number;
   /** Entries in each stored top list. */
   topSize?: number;
   /** Rows per chunk. */
@@ -139,6 +143,12 @@ export function generateSyntheticStudy(options: SyntheticStudyOptions): Syntheti
         const extra = rng.nextInt(classes);
         if (!indices.includes(extra)) indices.push(extra);
       }
+      if (rng.next() < (options.scrambledTopShare ?? 0)) {
+        for (let i = indices.length - 1; i > 0; i--) {
+          const j = rng.nextInt(i + 1);
+          [indices[i], indices[j]] = [indices[j]!, indices[i]!];
+        }
+      }
       let remaining = 0.3 + 0.65 * rng.next();
       return indices.map((index, i) => {
         const prob = i === 0 ? remaining : (1 - remaining) * 0.5 ** i;
@@ -169,6 +179,8 @@ export function generateSyntheticStudy(options: SyntheticStudyOptions): Syntheti
         counts[singles[pick]!] = 0;
         singles.splice(pick, 1);
       }
+      const coverage = options.coverage ?? 1;
+      if (coverage < 1) for (let i = 0; i < m; i++) if (rng.next() >= coverage) counts[i] = 0;
       let time = BASE_TIME + s * 60_000;
       for (let i = 0; i < m; i++) {
         const count = counts[i]!;

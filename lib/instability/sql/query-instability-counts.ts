@@ -1,0 +1,77 @@
+// The counts behind the instability report, read from the vote tables that
+// ./prepare-vote-tables.ts built in the same transaction.
+import type { SqlExecutor } from "@/lib/db/sql-driver";
+import { toPairwiseInstability } from "../compute-pairwise-instability";
+import type { InstabilityCounts } from "../compute-instability-report";
+import { compareKeys, toRatio } from "../types";
+import { queryPairwiseCounts } from "./query-pairwise-counts";
+import { readCount } from "./read-count";
+import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
+
+export async function queryInstabilityCounts(tx: SqlExecutor, k: number, dialect: SqlDialect = POSTGRES_DIALECT): Promise<InstabilityCounts> {
+  const [scenes] = await tx.query<Record<string, unknown>>(
+    `SELECT count(*)::int AS scenes,
+            count(*) FILTER (WHERE is_eligible)::int AS eligible,
+            count(*) FILTER (WHERE is_unstable)::int AS unstable,
+            count(*) FILTER (WHERE is_eligible AND ground_truth IS NOT NULL)::int AS truth_scenes,
+            count(*) FILTER (WHERE is_eligible AND ground_truth IS NOT NULL AND correct_votes > 0 AND correct_votes < votes)::int AS mixed
+     FROM px_scenes`,
+  );
+  const [within] = await tx.query<Record<string, unknown>>(
+    `SELECT count(*)::int AS groups, count(*) FILTER (WHERE lowest <> highest)::int AS unstable
+     FROM (SELECT min(label) AS lowest, max(label) AS highest FROM px_obs GROUP BY scene_id, device_id HAVING count(*) >= 2) g`,
+  );
+  // (device model, device) pairs first: a hash aggregate instead of a sort for the distinct devices.
+  const perDevice = await tx.query<{ model: string; device_id: string; captures: unknown }>(
+    `SELECT model, device_id, count(*)::int AS captures FROM px_obs GROUP BY model, device_id`,
+  );
+  const voteRows = await tx.query<Record<string, unknown> & { model: string }>(
+    `SELECT v.model, count(*)::int AS scenes,
+            count(*) FILTER (WHERE s.ground_truth IS NOT NULL)::int AS truth_votes,
+            count(*) FILTER (WHERE v.label = s.ground_truth)::int AS correct_votes,
+            count(*) FILTER (WHERE s.is_eligible)::int AS eligible_votes,
+            count(*) FILTER (WHERE s.is_eligible AND s.ground_truth IS NOT NULL)::int AS eligible_truth_votes
+     FROM px_votes v JOIN px_scenes s ON s.scene_id = v.scene_id GROUP BY v.model`,
+  );
+  const models = new Map<string, { devices: number; captures: number }>();
+  const devices = new Set<string>();
+  let captures = 0;
+  for (const row of perDevice) {
+    const entry = models.get(row.model) ?? { devices: 0, captures: 0 };
+    entry.devices += 1;
+    entry.captures += readCount(row.captures);
+    models.set(row.model, entry);
+    devices.add(row.device_id);
+    captures += readCount(row.captures);
+  }
+  const votesByModel = new Map(voteRows.map((row) => [row.model, row]));
+  const deviceModels = [...models.entries()]
+    .sort(([a], [b]) => compareKeys(a, b))
+    .map(([key, entry]) => {
+      const votes = votesByModel.get(key);
+      const withTruth = readCount(votes?.truth_votes);
+      const correct = readCount(votes?.correct_votes);
+      return {
+        key,
+        devices: entry.devices,
+        captures: entry.captures,
+        scenes: readCount(votes?.scenes),
+        votesWithGroundTruth: withTruth,
+        correctVotes: correct,
+        accuracy: toRatio(correct, withTruth).value,
+      };
+    });
+  const eligibleVotes = voteRows.map((row) => ({ model: row.model, votes: readCount(row.eligible_votes), truthVotes: readCount(row.eligible_truth_votes) }));
+  const pairwise = (await queryPairwiseCounts(tx, eligibleVotes, k, dialect)).map((counts) => toPairwiseInstability(counts, k));
+  return {
+    k,
+    captures,
+    devices: devices.size,
+    scenes: readCount(scenes?.scenes),
+    labelInstability: toRatio(readCount(scenes?.unstable), readCount(scenes?.eligible)),
+    correctnessInstability: toRatio(readCount(scenes?.mixed), readCount(scenes?.truth_scenes)),
+    withinDeviceInstability: toRatio(readCount(within?.unstable), readCount(within?.groups)),
+    pairwise,
+    deviceModels,
+  };
+}

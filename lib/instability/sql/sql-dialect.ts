@@ -1,0 +1,37 @@
+// The few spots where the instability SQL depends on the engine. Parallax speaks one dialect,
+// PostgreSQL (PGlite or a server), and `POSTGRES_DIALECT` is what the product uses; the hooks
+// exist so the benchmark can run the very same statements on DuckDB as its baseline.
+
+export type SqlDialect = {
+  name: string;
+  /** Statements run first in the report's transaction (planner settings). */
+  setup: string[];
+  /** A temporary table that disappears with the transaction. */
+  createTempTable(name: string, select: string): string;
+  /** Statistics for a fresh temporary table (autovacuum never analyses them), or null. */
+  analyze(name: string): string | null;
+  /** `expr` compared in byte order (the order capture ids break vote ties in). */
+  byteOrder(expr: string): string;
+  /** The class index of entry i (0-based) of a stored top list, NULL past its end. */
+  topIndexAt(column: string, i: number): string;
+  /** An array literal of integer expressions. */
+  intArray(items: string[]): string;
+  /** TRUE when `value` is an element of `array` (never NULL). */
+  arrayContains(array: string, value: string): string;
+  /** A positional parameter cast to a text array. */
+  textArrayParameter(position: number): string;
+};
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  name: "postgresql",
+  // Sorts and hashes over a million votes fit in memory at 256 MB; JIT compilation costs more
+  // than it saves on these short queries.
+  setup: ["SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off"],
+  createTempTable: (name, select) => `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
+  analyze: (name) => `ANALYZE ${name}`,
+  byteOrder: (expr) => `${expr} COLLATE "C"`,
+  topIndexAt: (column, i) => `(${column} -> ${i} ->> 'index')::int`,
+  intArray: (items) => `ARRAY[${items.join(", ")}]::int[]`,
+  arrayContains: (array, value) => `COALESCE(${value} = ANY(${array}), false)`,
+  textArrayParameter: (position) => `$${position}::text[]`,
+};
