@@ -4,7 +4,10 @@ import { getServerEnv } from "@/lib/env/server-env";
 import { enforceRateLimit, RateLimiter } from "./rate-limit";
 import { getClientIp } from "./request-context";
 
-type Limiters = { device: RateLimiter; ip: RateLimiter; join: RateLimiter };
+type Limiters = { device: RateLimiter; ip: RateLimiter; join: RateLimiter; signIn: RateLimiter };
+
+/** Sign-in attempts per client IP and minute (each costs a memory-hard hash). */
+const SIGN_IN_PER_MINUTE = 20;
 const state: { limiters?: Limiters } = ((globalThis as { __parallaxRateLimits?: { limiters?: Limiters } }).__parallaxRateLimits ??= {});
 
 function limiters(): Limiters {
@@ -14,6 +17,7 @@ function limiters(): Limiters {
       device: new RateLimiter(env.RATE_LIMIT_DEVICE_PER_MINUTE),
       ip: new RateLimiter(env.RATE_LIMIT_IP_PER_MINUTE),
       join: new RateLimiter(env.RATE_LIMIT_JOIN_PER_MINUTE),
+      signIn: new RateLimiter(SIGN_IN_PER_MINUTE),
     };
   }
   return state.limiters;
@@ -30,4 +34,8 @@ export function limitJoin(request: Request): void {
 
 export function limitDevice(deviceId: string): void {
   enforceRateLimit(limiters().device, deviceId, "device");
+}
+
+export function limitSignIn(request: Request): void {
+  enforceRateLimit(limiters().signIn, getClientIp(request), "network address");
 }

@@ -43,7 +43,10 @@ async function isDeviceToken(prisma: PrismaClient, token: string): Promise<boole
   return (await prisma.device.count({ where: { tokenHash: hashSecretToken(token) } })) > 0;
 }
 
-export async function authenticateResearcher(prisma: PrismaClient, request: Request, options: AuthOptions): Promise<ResearcherAuth> {
+/**
+ * `csrfToken` stands in for the X-CSRF-Token header when a plain HTML form posted it as a field.
+ */
+export async function authenticateResearcher(prisma: PrismaClient, request: Request, options: AuthOptions & { csrfToken?: string }): Promise<ResearcherAuth> {
   const now = options.now ?? new Date();
   const bearer = readBearerToken(request);
   if (bearer !== undefined) {
@@ -71,7 +74,7 @@ export async function authenticateResearcher(prisma: PrismaClient, request: Requ
   const session = await findResearcherSession(prisma, cookieToken, now);
   if (!session) throw unauthorized("Your session has expired; sign in again.", "invalid_session");
   if (!isSafeMethod(request.method)) {
-    const sent = request.headers.get(CSRF_HEADER);
+    const sent = request.headers.get(CSRF_HEADER) ?? options.csrfToken;
     if (!sent || !secretsEqual(sent, session.csrfToken)) {
       throw new AppError("forbidden", "This write needs the X-CSRF-Token header of your session (cookie parallax_csrf).", { reason: "csrf" });
     }

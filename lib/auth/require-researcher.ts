@@ -12,8 +12,8 @@ function authOptions(): AuthOptions {
 }
 
 /** A researcher's session cookie (with CSRF check on writes), API token or the admin token; else 401 (403 for a device token). */
-export async function requireResearcher(request: Request): Promise<ResearcherAuth> {
-  return authenticateResearcher(await getPrisma(), request, authOptions());
+export async function requireResearcher(request: Request, options: { csrfToken?: string } = {}): Promise<ResearcherAuth> {
+  return authenticateResearcher(await getPrisma(), request, { ...authOptions(), ...options });
 }
 
 /** A volunteer device's token; else 401 (403 for a researcher token). */

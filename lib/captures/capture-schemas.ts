@@ -140,5 +140,7 @@ export const listCapturesQuerySchema = z.strictObject({
   deviceId: z.string().max(100).optional(),
   deviceModelKey: z.string().max(100).optional(),
   captureMethod: z.enum(CAPTURE_METHODS).optional(),
+  /** asc: oldest first (default); desc: newest first. */
+  order: z.enum(["asc", "desc"]).default("asc"),
 });
 export type ListCapturesQuery = z.infer<typeof listCapturesQuerySchema>;

@@ -1,0 +1,19 @@
+// POST (device token): upload a capture — multipart `meta` (JSON) then `image`. 201 when stored,
+// 200 with the stored capture when this clientCaptureId was already stored.
+import { jsonResponse } from "@/lib/api/json-response";
+import { withErrorResponses } from "@/lib/api/error-response";
+import { limitClientIp, limitDevice } from "@/lib/api/server-rate-limits";
+import { requireDevice } from "@/lib/auth/require-researcher";
+import { uploadedCaptureSchema } from "@/lib/captures/capture-schemas";
+import { receiveCaptureUpload } from "@/lib/captures/receive-capture";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = withErrorResponses(async (request: Request) => {
+  limitClientIp(request);
+  const device = await requireDevice(request);
+  limitDevice(device.deviceId);
+  const result = await receiveCaptureUpload(request, device);
+  return jsonResponse(uploadedCaptureSchema, { capture: result.capture, duplicate: result.duplicate }, { status: result.status });
+});

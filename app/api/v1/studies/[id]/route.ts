@@ -1,0 +1,30 @@
+// GET: one study with its counts. PATCH: change its name, texts, settings or status.
+import { jsonResponse } from "@/lib/api/json-response";
+import { withErrorResponses } from "@/lib/api/error-response";
+import { readJsonBody } from "@/lib/api/read-json-body";
+import { publicBaseUrl } from "@/lib/api/request-context";
+import { requireResearcher } from "@/lib/auth/require-researcher";
+import { getPrisma } from "@/lib/db/database";
+import { getServerEnv } from "@/lib/env/server-env";
+import { getStudyById } from "@/lib/studies/get-study";
+import { studyViewSchema, updateStudyInputSchema } from "@/lib/studies/study-schemas";
+import { toStudyView } from "@/lib/studies/study-views";
+import { updateStudy } from "@/lib/studies/update-study";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const GET = withErrorResponses(async (request: Request, context: Context) => {
+  await requireResearcher(request);
+  const { id } = await context.params;
+  return jsonResponse(studyViewSchema, toStudyView(await getStudyById(await getPrisma(), id), publicBaseUrl(request, getServerEnv().PUBLIC_URL)));
+});
+
+export const PATCH = withErrorResponses(async (request: Request, context: Context) => {
+  await requireResearcher(request);
+  const { id } = await context.params;
+  const input = await readJsonBody(request, updateStudyInputSchema);
+  return jsonResponse(studyViewSchema, toStudyView(await updateStudy(await getPrisma(), id, input), publicBaseUrl(request, getServerEnv().PUBLIC_URL)));
+});

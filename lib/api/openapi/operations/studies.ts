@@ -1,0 +1,117 @@
+// Studies and their scenes, devices, captures and predictions (researchers).
+import { z } from "zod";
+import { capturePageSchema, listCapturesQuerySchema } from "@/lib/captures/capture-schemas";
+import { listPredictionsQuerySchema, predictionPageSchema } from "@/lib/captures/list-predictions";
+import { deviceViewSchema } from "@/lib/devices/device-schemas";
+import { addScenesInputSchema, addScenesResultSchema, createdStudySchema, createStudyInputSchema, sceneViewSchema, studyViewSchema, updateStudyInputSchema } from "@/lib/studies/study-schemas";
+import { defineOperation } from "../api-operation";
+import { idParams } from "./common";
+
+const tags = ["Studies"];
+
+export const studyOperations = [
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies",
+    operationId: "listStudies",
+    summary: "List studies, newest first",
+    tags,
+    security: "researcher",
+    responses: { 200: { description: "Studies", schema: z.object({ studies: z.array(studyViewSchema) }) } },
+  }),
+  defineOperation({
+    method: "post",
+    path: "/api/v1/studies",
+    operationId: "createStudy",
+    summary: "Create a study",
+    description: "Without modelId the default (built-in) model is used; without consentText a default text says what is collected and that location is never kept.",
+    tags,
+    security: "researcher",
+    requestBody: { contentType: "application/json", schema: createStudyInputSchema },
+    responses: { 201: { description: "Created: its id, join code and join URL", schema: createdStudySchema } },
+    errors: [400, 422],
+  }),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies/{id}",
+    operationId: "getStudy",
+    summary: "A study with its counts",
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    responses: { 200: { description: "The study", schema: studyViewSchema } },
+    errors: [404],
+  }),
+  defineOperation({
+    method: "patch",
+    path: "/api/v1/studies/{id}",
+    operationId: "updateStudy",
+    summary: "Change a study's name, texts, settings or status",
+    description: 'status "closed" stops new joins (410) and uploads (410).',
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    requestBody: { contentType: "application/json", schema: updateStudyInputSchema },
+    responses: { 200: { description: "The updated study", schema: studyViewSchema } },
+    errors: [400, 404],
+  }),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies/{id}/scenes",
+    operationId: "listScenes",
+    summary: "A study's scenes in order",
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    responses: { 200: { description: "Scenes", schema: z.object({ scenes: z.array(sceneViewSchema) }) } },
+    errors: [404],
+  }),
+  defineOperation({
+    method: "post",
+    path: "/api/v1/studies/{id}/scenes",
+    operationId: "addScenes",
+    summary: "Add scenes in bulk (existing keys get their label updated)",
+    description: "Body: `{ scenes: [{ key, label?, labelIndex? }] }` or the bare array. A label naming one of the model's labels fills in labelIndex.",
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    requestBody: { contentType: "application/json", schema: addScenesInputSchema },
+    responses: { 200: { description: "What was created and updated", schema: addScenesResultSchema } },
+    errors: [400, 404],
+  }),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies/{id}/devices",
+    operationId: "listDevices",
+    summary: "A study's devices and how each was identified",
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    responses: { 200: { description: "Devices", schema: z.object({ devices: z.array(deviceViewSchema) }) } },
+    errors: [404],
+  }),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies/{id}/captures",
+    operationId: "listCaptures",
+    summary: "A study's captures with their predictions, paged",
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    query: listCapturesQuerySchema,
+    responses: { 200: { description: "One page; follow nextCursor", schema: capturePageSchema } },
+    errors: [400, 404],
+  }),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies/{id}/predictions",
+    operationId: "listPredictions",
+    summary: "A study's predictions in long format, paged",
+    tags,
+    security: "researcher",
+    pathParams: idParams,
+    query: listPredictionsQuerySchema,
+    responses: { 200: { description: "One page; follow nextCursor", schema: predictionPageSchema } },
+    errors: [400, 404],
+  }),
+];
