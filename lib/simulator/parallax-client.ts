@@ -1,6 +1,8 @@
 // The simulator's HTTP client for Parallax's public API v1: exactly the calls a researcher's script
 // and a volunteer's phone make (bearer tokens, JSON, multipart capture uploads), with retries on
-// network errors, 5xx and 429 (honouring Retry-After). Idempotent uploads make retries safe.
+// network errors, 5xx and 429 (honouring Retry-After). Idempotent uploads make retries safe;
+// requests that are not idempotent are only retried when the connection was refused or the
+// server answered 429 (both mean nothing was done).
 import { setTimeout as sleep } from "node:timers/promises";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -37,12 +39,20 @@ type RequestOptions = {
   /** A body, or a function making a fresh one for each attempt. */
   body?: BodyInit | (() => BodyInit);
   headers?: Record<string, string>;
-  /** Retry only when the request is safe to repeat. */
-  retry?: boolean;
+  /**
+   * false for requests that must not run twice (join, create study): retried only when the
+   * connection was refused or the answer was 429, i.e. nothing was done. Default true.
+   */
+  idempotent?: boolean;
 };
 
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504 || status === 500;
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code === "ECONNREFUSED";
 }
 
 function retryAfterMs(response: Response): number | undefined {
@@ -87,7 +97,8 @@ export function createParallaxClient(options: ParallaxClientOptions): ParallaxCl
     const url = /^https?:\/\//.test(path) ? path : `${serverUrl}${path}`;
     const headers: Record<string, string> = { accept: "application/json", ...request.headers };
     if (request.token) headers.authorization = `Bearer ${request.token}`;
-    const attempts = request.retry === false ? 1 : policy.attempts;
+    const attempts = policy.attempts;
+    const idempotent = request.idempotent !== false;
     for (let attempt = 1; ; attempt++) {
       let reason: string;
       let waitMs: number | undefined;
@@ -95,12 +106,13 @@ export function createParallaxClient(options: ParallaxClientOptions): ParallaxCl
         const body = request.json !== undefined ? JSON.stringify(request.json) : typeof request.body === "function" ? request.body() : request.body;
         if (request.json !== undefined) headers["content-type"] = "application/json";
         const response = await doFetch(url, { method, headers, body });
-        if (response.ok || !isRetryableStatus(response.status) || attempt >= attempts) return response;
+        // 429 means the request was refused before doing anything: safe to repeat even when not idempotent.
+        if (response.ok || !isRetryableStatus(response.status) || attempt >= attempts || (!idempotent && response.status !== 429)) return response;
         reason = `${response.status}`;
         waitMs = retryAfterMs(response);
         await response.body?.cancel();
       } catch (error) {
-        if (attempt >= attempts) throw new Error(`${method} ${url} failed after ${attempt} attempt(s): ${(error as Error).message}`, { cause: error });
+        if (attempt >= attempts || (!idempotent && !isConnectionRefused(error))) throw new Error(`${method} ${url} failed after ${attempt} attempt(s): ${(error as Error).message}`, { cause: error });
         reason = (error as Error).message;
       }
       options.onRetry?.({ method, path, attempt, reason });

@@ -20,7 +20,7 @@ import { renderCapture, type RgbImage } from "./render-capture";
 import { deviceSelfViewSchema } from "@/lib/devices/device-schemas";
 import type { ModelInfo } from "@/lib/models/model-info";
 import type { PhoneStudy } from "@/lib/studies/study-schemas";
-import { addScenes, createStudy, downloadModelFile, getStudy, isDeviceTokenValid, joinStudyAsDevice, uploadCapture, type JoinedDevice, type StudyRef } from "./simulator-api";
+import { addScenes, createStudy, downloadModelFile, getStudy, isDeviceTokenValid, joinStudyAsDevice, uploadCapture, type JoinedDevice, type StudyRef, type UploadedCapture } from "./simulator-api";
 import { TRUTH_FORMAT, type SimulationTruth, type TruthCapture } from "./simulation-truth";
 import { describeVirtualDeviceInfo, describeVirtualRequestHeaders, expectedDeviceModelKey } from "./virtual-device-info";
 
@@ -259,9 +259,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const rendered = await renderCapture({ scene: image, character: virtualModel.character, identity: virtualModel.identity, shot: planned.shot, capturedAt: new Date(planned.capturedAt) });
       const prediction = await classifier.classify(rendered.bytes);
       options.onCapture?.({ planned, bytes: rendered.bytes, prediction });
-      let captureId: string | undefined;
+      let uploaded: UploadedCapture | undefined;
       if (client && device.token) {
-        captureId = await uploadCapture(
+        uploaded = await uploadCapture(
           client,
           device.token,
           {
@@ -285,7 +285,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         capturedAt: planned.capturedAt,
         image: { sha256: sha256Hex(rendered.bytes), sizeBytes: rendered.bytes.length, width: rendered.width, height: rendered.height },
         prediction: { top1Index: prediction.top[0]!.index, top: prediction.top, ...(prediction.tensorSha256 ? { tensorSha256: prediction.tensorSha256 } : {}) },
-        ...(captureId ? { captureId } : {}),
+        ...(uploaded ? { captureId: uploaded.captureId, serverDeviceModelKey: uploaded.deviceModelKey } : {}),
       };
       progress?.tick(1, planned.sceneKey);
     }

@@ -65,8 +65,9 @@ export const truthCaptureSchema = z.object({
   capturedAt: z.string(),
   image: z.object({ sha256: z.string(), sizeBytes: z.number().int(), width: z.number().int(), height: z.number().int() }),
   prediction: z.object({ top1Index: z.number().int(), top: z.array(topEntrySchema), tensorSha256: z.string().optional() }),
-  /** The server's capture id (absent in an offline run). */
+  /** The server's capture id and the device-model key it filed the capture under (absent offline). */
   captureId: z.string().optional(),
+  serverDeviceModelKey: z.string().optional(),
 });
 
 export const simulationTruthSchema = z.object({

@@ -6,12 +6,13 @@ import { joinStudyResultSchema } from "@/lib/devices/device-schemas";
 import type { DeviceInfo } from "@/lib/devices/device-info";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
 import { addScenesResultSchema, createdStudySchema, studyViewSchema, type SceneInput } from "@/lib/studies/study-schemas";
+import { captureMetaSchema, uploadedCaptureSchema, type CaptureMetaInput } from "@/lib/captures/capture-schemas";
 import type { ParallaxClient } from "./parallax-client";
 
 export type StudyRef = { id: string; code: string; name: string; model: { id: string; name: string; sha256: string } };
 
 export async function createStudy(client: ParallaxClient, token: string, input: { name: string; description: string; modelId?: string }): Promise<StudyRef> {
-  const created = createdStudySchema.parse(await client.request("/api/v1/studies", { token, json: input, retry: false }));
+  const created = createdStudySchema.parse(await client.request("/api/v1/studies", { token, json: input, idempotent: false }));
   return { id: created.id, code: created.code, name: created.study.name, model: created.study.model };
 }
 
@@ -30,8 +31,8 @@ export async function addScenes(client: ParallaxClient, token: string, studyId: 
 export type JoinedDevice = z.infer<typeof joinStudyResultSchema>;
 
 export async function joinStudyAsDevice(client: ParallaxClient, code: string, device: DeviceInfo, headers: Record<string, string>): Promise<JoinedDevice> {
-  // Not retried: a join whose answer was lost would leave an unused device behind on each retry.
-  return joinStudyResultSchema.parse(await client.request(`/api/v1/join/${encodeURIComponent(code)}`, { json: { device, simulated: true }, headers, retry: false }));
+  // Not idempotent: a join whose answer was lost would leave an unused device behind on a retry.
+  return joinStudyResultSchema.parse(await client.request(`/api/v1/join/${encodeURIComponent(code)}`, { json: { device, simulated: true }, headers, idempotent: false }));
 }
 
 /** Whether a device token still works (a re-run reuses its devices). */
@@ -58,19 +59,19 @@ export type CaptureUpload = {
   image: { bytes: Uint8Array; fileName: string; mime: string };
 };
 
-const uploadedCaptureSchema = z.union([z.object({ capture: z.object({ id: z.string() }).loose() }).loose(), z.object({ id: z.string() }).loose()]);
+export type UploadedCapture = { captureId: string; deviceModelKey: string; duplicate: boolean };
 
-/** Upload one capture with the device's token; repeating it with the same clientCaptureId is safe. Returns the server's capture id. */
-export async function uploadCapture(client: ParallaxClient, deviceToken: string, upload: CaptureUpload, headers: Record<string, string>): Promise<string> {
-  const meta = {
+/** Upload one capture with the device's token; repeating it with the same clientCaptureId is safe. */
+export async function uploadCapture(client: ParallaxClient, deviceToken: string, upload: CaptureUpload, headers: Record<string, string>): Promise<UploadedCapture> {
+  const meta: CaptureMetaInput = captureMetaSchema.parse({
     clientCaptureId: upload.clientCaptureId,
     sceneKey: upload.sceneKey,
     captureMethod: "simulated",
     capturedAt: upload.capturedAt,
     ...(upload.burstId ? { burstId: upload.burstId, burstIndex: upload.burstIndex } : {}),
     predictions: [upload.prediction],
-  };
-  // A fresh body per attempt: the client's retries call this factory again.
+  });
+  // A fresh body per attempt (the client retries on network errors and 5xx).
   const body = () => {
     const form = new FormData();
     form.append("meta", JSON.stringify(meta));
@@ -78,7 +79,7 @@ export async function uploadCapture(client: ParallaxClient, deviceToken: string,
     return form;
   };
   const answer = uploadedCaptureSchema.parse(await client.request("/api/v1/captures", { token: deviceToken, body, headers }));
-  return "capture" in answer && typeof answer.capture === "object" && answer.capture !== null ? (answer.capture as { id: string }).id : (answer as { id: string }).id;
+  return { captureId: answer.capture.id, deviceModelKey: answer.capture.deviceModelKey, duplicate: answer.duplicate };
 }
 
 export const instabilityResponseSchema = z
