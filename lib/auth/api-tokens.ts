@@ -9,6 +9,8 @@ export const createApiTokenInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   /** Days until the token stops working; omitted: never expires. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Seconds until the token stops working (short-lived tokens for CI); wins over expiresInDays. */
+  expiresInSeconds: z.number().int().min(1).max(3650 * 86_400).optional(),
 });
 export type CreateApiTokenInput = z.infer<typeof createApiTokenInputSchema>;
 
@@ -51,7 +53,11 @@ export async function createApiToken(prisma: PrismaClient, researcherId: string,
       tokenHash: hashSecretToken(token),
       prefix: displayPrefix(token),
       researcherId,
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+      expiresAt: input.expiresInSeconds
+        ? new Date(now.getTime() + input.expiresInSeconds * 1000)
+        : input.expiresInDays
+          ? new Date(now.getTime() + input.expiresInDays * 86_400_000)
+          : null,
     },
   });
   return { ...toView(row), token };
