@@ -24,6 +24,10 @@ describe("rectifyStimulus", () => {
     const crop = rectifyStimulus(photo, width, height, detection);
     expect(crop).toMatchObject({ width: 40, height: 30, samplesPerAxis: 1, outsidePixels: 0 });
     expect(crop.data).toEqual(stimulus.data);
+    // Same crop from a byte buffer that cannot be viewed as 32-bit words.
+    const unaligned = new Uint8Array(photo.length + 1);
+    unaligned.set(photo, 1);
+    expect(rectifyStimulus(unaligned.subarray(1), width, height, detection).data).toEqual(stimulus.data);
   });
 
   it("undoes a perspective warp", () => {

@@ -65,6 +65,10 @@ export function rectifyStimulus(
   const out = new Uint8ClampedArray(size.width * size.height * 4);
   let outsidePixels = 0;
   const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = h as [number, number, number, number, number, number, number, number, number];
+  // One 32-bit load per neighbour (RGBA bytes, little-endian) when the buffer allows it.
+  const words = rgba.byteOffset % 4 === 0 && new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? new Uint32Array(rgba.buffer, rgba.byteOffset, width * height) : packWords(rgba, width * height);
+  const maxX = width - 0.5;
+  const maxY = height - 0.5;
   for (let oy = 0; oy < size.height; oy++) {
     for (let ox = 0; ox < size.width; ox++) {
       let r = 0;
@@ -79,24 +83,24 @@ export function rectifyStimulus(
           // Photo continuous coordinates → pixel-centre indices.
           const px = (h0 * u + h1 * v + h2) / w - 0.5;
           const py = (h3 * u + h4 * v + h5) / w - 0.5;
-          if (!(px > -0.5 && py > -0.5 && px < width - 0.5 && py < height - 0.5)) continue;
-          const x0 = px < 0 ? 0 : Math.floor(px);
-          const y0 = py < 0 ? 0 : Math.floor(py);
+          if (!(px > -0.5 && py > -0.5 && px < maxX && py < maxY)) continue;
+          const x0 = px < 0 ? 0 : px | 0;
+          const y0 = py < 0 ? 0 : py | 0;
           const x1 = x0 + 1 < width ? x0 + 1 : x0;
           const y1 = y0 + 1 < height ? y0 + 1 : y0;
           const fx = px < 0 ? 0 : px - x0;
           const fy = py < 0 ? 0 : py - y0;
-          const i00 = (y0 * width + x0) * 4;
-          const i01 = (y0 * width + x1) * 4;
-          const i10 = (y1 * width + x0) * 4;
-          const i11 = (y1 * width + x1) * 4;
+          const p00 = words[y0 * width + x0]!;
+          const p01 = words[y0 * width + x1]!;
+          const p10 = words[y1 * width + x0]!;
+          const p11 = words[y1 * width + x1]!;
           const w00 = (1 - fx) * (1 - fy);
           const w01 = fx * (1 - fy);
           const w10 = (1 - fx) * fy;
           const w11 = fx * fy;
-          r += rgba[i00]! * w00 + rgba[i01]! * w01 + rgba[i10]! * w10 + rgba[i11]! * w11;
-          g += rgba[i00 + 1]! * w00 + rgba[i01 + 1]! * w01 + rgba[i10 + 1]! * w10 + rgba[i11 + 1]! * w11;
-          b += rgba[i00 + 2]! * w00 + rgba[i01 + 2]! * w01 + rgba[i10 + 2]! * w10 + rgba[i11 + 2]! * w11;
+          r += (p00 & 255) * w00 + (p01 & 255) * w01 + (p10 & 255) * w10 + (p11 & 255) * w11;
+          g += ((p00 >>> 8) & 255) * w00 + ((p01 >>> 8) & 255) * w01 + ((p10 >>> 8) & 255) * w10 + ((p11 >>> 8) & 255) * w11;
+          b += ((p00 >>> 16) & 255) * w00 + ((p01 >>> 16) & 255) * w01 + ((p10 >>> 16) & 255) * w10 + ((p11 >>> 16) & 255) * w11;
           count++;
         }
       }
@@ -112,6 +116,13 @@ export function rectifyStimulus(
     }
   }
   return { data: out, width: size.width, height: size.height, quad, outsidePixels, samplesPerAxis: k };
+}
+
+/** A 32-bit-per-pixel copy for buffers that cannot be viewed as Uint32 (unaligned or big-endian hosts). */
+function packWords(rgba: Uint8Array | Uint8ClampedArray, pixels: number): Uint32Array {
+  const words = new Uint32Array(pixels);
+  for (let index = 0; index < pixels; index++) words[index] = rgba[index * 4]! | (rgba[index * 4 + 1]! << 8) | (rgba[index * 4 + 2]! << 16);
+  return words;
 }
 
 /** The photo point shown at output pixel centre (x, y) of a crop of the given size (for overlays and tests). */

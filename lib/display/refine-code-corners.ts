@@ -21,15 +21,19 @@ function sampleLuminance(rgba: Uint8Array | Uint8ClampedArray, width: number, he
   if (!(px >= 0 && py >= 0 && px <= width - 1 && py <= height - 1)) return null;
   const x0 = Math.floor(px);
   const y0 = Math.floor(py);
-  const x1 = Math.min(width - 1, x0 + 1);
-  const y1 = Math.min(height - 1, y0 + 1);
+  const x1 = x0 + 1 < width ? x0 + 1 : x0;
+  const y1 = y0 + 1 < height ? y0 + 1 : y0;
   const fx = px - x0;
   const fy = py - y0;
-  const lum = (xx: number, yy: number) => {
-    const index = (yy * width + xx) * 4;
-    return 0.2126 * rgba[index]! + 0.7152 * rgba[index + 1]! + 0.0722 * rgba[index + 2]!;
-  };
-  return (lum(x0, y0) * (1 - fx) + lum(x1, y0) * fx) * (1 - fy) + (lum(x0, y1) * (1 - fx) + lum(x1, y1) * fx) * fy;
+  const i00 = (y0 * width + x0) * 4;
+  const i01 = (y0 * width + x1) * 4;
+  const i10 = (y1 * width + x0) * 4;
+  const i11 = (y1 * width + x1) * 4;
+  const l00 = 0.2126 * rgba[i00]! + 0.7152 * rgba[i00 + 1]! + 0.0722 * rgba[i00 + 2]!;
+  const l01 = 0.2126 * rgba[i01]! + 0.7152 * rgba[i01 + 1]! + 0.0722 * rgba[i01 + 2]!;
+  const l10 = 0.2126 * rgba[i10]! + 0.7152 * rgba[i10 + 1]! + 0.0722 * rgba[i10 + 2]!;
+  const l11 = 0.2126 * rgba[i11]! + 0.7152 * rgba[i11 + 1]! + 0.0722 * rgba[i11 + 2]!;
+  return (l00 * (1 - fx) + l01 * fx) * (1 - fy) + (l10 * (1 - fx) + l11 * fx) * fy;
 }
 
 type Line = { point: Point; direction: Point };
