@@ -17,6 +17,7 @@ import { sha256Hex, type SimulatorModel } from "@/lib/simulator/create-device-cl
 import { ApiRequestError } from "@/lib/simulator/parallax-client";
 import { createProgressBar } from "@/lib/simulator/progress-bar";
 import { countDeviceModels } from "@/lib/simulator/device-models";
+import { fillDemoStudy } from "@/lib/simulator/fill-demo-study";
 import { runSimulation } from "@/lib/simulator/run-simulation";
 import { computeTruthInstability } from "@/lib/simulator/simulation-truth";
 import { loadServerEnvForScript } from "./lib/load-env";
@@ -41,6 +42,8 @@ camera character, runs the study's model on every photo and uploads it like a ph
   --concurrency N      captures processed at once (default 2)
   --skip P, --burst P  probability that a device skips a scene / shoots a burst of 3 (0.15, 0.1)
   --browsers N         run the real capture page in N headless Chromium phones (not available yet)
+  --demo               fill --study ID with the small demo fleet, only if it has no captures yet
+                       (what the first start does for the demo study)
   --offline            render and classify only, nothing uploaded; the model is the built-in
                        colour checker unless --model-file F.onnx --labels L.txt [--preset imagenet]
   --help`;
@@ -63,6 +66,7 @@ const optionsSchema = z.object({
   burst: z.coerce.number().min(0).max(1).default(0.1),
   browsers: z.coerce.number().int().min(0).max(64).optional(),
   offline: z.boolean().default(false),
+  demo: z.boolean().default(false),
   "model-file": z.string().optional(),
   labels: z.string().optional(),
   preset: z.string().default("imagenet"),
@@ -126,6 +130,7 @@ async function main() {
       burst: { type: "string" },
       browsers: { type: "string" },
       offline: { type: "boolean" },
+      demo: { type: "boolean" },
       "model-file": { type: "string" },
       labels: { type: "string" },
       preset: { type: "string" },
@@ -155,6 +160,12 @@ async function main() {
   const env = loadServerEnvForScript();
   const serverUrl = options.server ?? `http://localhost:${env.PORT}`;
   const token = options.token ?? env.PARALLAX_ADMIN_TOKEN;
+  if (options.demo) {
+    if (!options.study || !token) fail("--demo needs --study ID and a researcher token");
+    const result = await fillDemoStudy({ serverUrl, token, studyId: options.study, seed: options.seed, log: console.log, waitForServerMs: 10_000 });
+    console.log(result.skipped ? `Study ${options.study} already has captures: left as it is.` : `Filled study ${options.study}: ${result.captures} captures from ${result.devices} simulated devices in ${result.seconds.toFixed(1)} s.`);
+    return;
+  }
   const models = countDeviceModels(options.devices);
   const mode = options.offline ? "offline (nothing uploaded)" : `server ${serverUrl}`;
   console.log(`Simulating ${options.devices} devices of ${models} device models, up to ${options.scenes} scenes, seed ${options.seed}; ${mode}.`);

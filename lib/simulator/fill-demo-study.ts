@@ -25,7 +25,7 @@ export type FillDemoStudyOptions = {
 
 export type FillDemoStudyResult = { skipped: boolean; devices: number; captures: number; seconds: number };
 
-export const DEMO_FLEET = { devices: 8, scenes: 24, maxPhotoSide: 320, skipProbability: 0.1, burstProbability: 0.15 } as const;
+export const DEMO_FLEET = { devices: 8, scenes: 24, maxPhotoSide: 320, skipProbability: 0.1, burstProbability: 0.1, concurrency: 4 } as const;
 
 async function waitForServer(serverUrl: string, fetchImpl: FetchLike, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -59,6 +59,7 @@ export async function fillDemoStudy(options: FillDemoStudyOptions): Promise<Fill
     maxPhotoSide: DEMO_FLEET.maxPhotoSide,
     skipProbability: DEMO_FLEET.skipProbability,
     burstProbability: DEMO_FLEET.burstProbability,
+    concurrency: DEMO_FLEET.concurrency,
     server: { url: options.serverUrl, token: options.token, studyId: options.studyId, fetch: fetchImpl },
     log: options.log,
   });
