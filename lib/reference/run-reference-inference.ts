@@ -39,6 +39,9 @@ export function getReferenceSession(sha256: string, readModelBytes: (sha256: str
         executionProviders: ["cpu"],
         intraOpNumThreads: REFERENCE_THREADS,
         interOpNumThreads: 1,
+        // Exact int8 arithmetic on x86: without it, AVX2's saturating u8s8 multiply-add makes
+        // quantized models' logits differ from the phones' WASM kernels by whole units.
+        extra: { session: { x64quantprecision: "1" } },
       }))();
     session.catch(() => sessions.delete(sha256));
     sessions.set(sha256, session);

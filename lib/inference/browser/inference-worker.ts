@@ -112,7 +112,12 @@ async function createSession(
 ): Promise<{ ort: OrtModule; session: Ort.InferenceSession; threads: number }> {
   const ort = await loadOrtBundle(name);
   const wasmUrl = new URL(ORT_BASE_PATH + ORT_BUNDLES[name].wasm, scope.location.origin).href;
-  const { bytes: wasmBinary } = await fetchCached(wasmUrl, RUNTIME_CACHE_NAME, (loaded, total) => post({ type: "loading", requestId, phase: "runtime", loaded, total }));
+  const { bytes: wasmBinary } = await fetchCached(
+    wasmUrl,
+    RUNTIME_CACHE_NAME,
+    (loaded, total) => post({ type: "loading", requestId, phase: "runtime", loaded, total }),
+    ORT_BUNDLES[name].wasmBytes,
+  );
   ort.env.wasm.wasmPaths = new URL(ORT_BASE_PATH, scope.location.origin).href;
   ort.env.wasm.wasmBinary = wasmBinary;
   ort.env.wasm.numThreads = threads;

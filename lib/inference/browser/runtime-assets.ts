@@ -9,9 +9,14 @@ export const ORT_BASE_PATH = `/ort/${ORT_WEB_VERSION}/`;
 export type OrtBundleName = "wasm" | "webgpu";
 
 /** Each bundle's loader module and the WebAssembly it fetches (only the bundle in use is downloaded). */
-export const ORT_BUNDLES: Record<OrtBundleName, { module: string; wasm: string; label: string }> = {
-  wasm: { module: "ort.wasm.min.mjs", wasm: "ort-wasm-simd-threaded.wasm", label: "ort.wasm.min.mjs + ort-wasm-simd-threaded.wasm" },
-  webgpu: { module: "ort.webgpu.min.mjs", wasm: "ort-wasm-simd-threaded.asyncify.wasm", label: "ort.webgpu.min.mjs + ort-wasm-simd-threaded.asyncify.wasm" },
+export const ORT_BUNDLES: Record<OrtBundleName, { module: string; wasm: string; wasmBytes: number; label: string }> = {
+  wasm: { module: "ort.wasm.min.mjs", wasm: "ort-wasm-simd-threaded.wasm", wasmBytes: 14_239_897, label: "ort.wasm.min.mjs + ort-wasm-simd-threaded.wasm" },
+  webgpu: {
+    module: "ort.webgpu.min.mjs",
+    wasm: "ort-wasm-simd-threaded.asyncify.wasm",
+    wasmBytes: 26_781_914,
+    label: "ort.webgpu.min.mjs + ort-wasm-simd-threaded.asyncify.wasm",
+  },
 };
 
 export const CODEC_ASSET_PATHS: Record<ImageCodecName, string> = {
