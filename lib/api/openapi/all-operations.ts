@@ -3,6 +3,7 @@
 // schemas as the route handler) and add that list here.
 import type { ApiOperation } from "./api-operation";
 import { adminOperations } from "./operations/admin";
+import { analyticsOperations } from "./operations/analytics";
 import { authOperations } from "./operations/auth";
 import { captureOperations } from "./operations/captures";
 import { deviceOperations } from "./operations/devices";
@@ -15,6 +16,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...studyOperations,
   ...deviceOperations,
   ...captureOperations,
+  ...analyticsOperations,
   ...modelOperations,
   ...adminOperations,
   ...documentationOperations,

@@ -6,15 +6,17 @@ import { assembleInstabilityReport, type InstabilityReport } from "../compute-in
 import type { CaptureScope } from "./instability-filters";
 import { prepareVoteTables } from "./prepare-vote-tables";
 import { queryInstabilityCounts } from "./query-instability-counts";
+import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
 
 export async function getInstabilityReport(
   sql: SqlDriver,
   scope: CaptureScope,
   options: { k: number } & BootstrapOptions,
+  dialect: SqlDialect = POSTGRES_DIALECT,
 ): Promise<InstabilityReport> {
   const counts = await sql.transaction(async (tx) => {
-    await prepareVoteTables(tx, scope);
-    return queryInstabilityCounts(tx, options.k);
+    await prepareVoteTables(tx, scope, dialect);
+    return queryInstabilityCounts(tx, options.k, dialect);
   });
   return assembleInstabilityReport(counts, options);
 }

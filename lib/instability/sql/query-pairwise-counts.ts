@@ -70,7 +70,7 @@ export async function queryPairwiseCounts(
       `WITH missing AS (
          SELECT s.scene_id, s.ground_truth IS NOT NULL AS has_truth, m.model
          FROM px_scenes s CROSS JOIN px_models m
-         WHERE s.is_eligible AND NOT EXISTS (SELECT 1 FROM px_votes v WHERE v.scene_id = s.scene_id AND v.model = m.model)
+         WHERE s.is_eligible AND s.votes < ${sorted.length} AND NOT EXISTS (SELECT 1 FROM px_votes v WHERE v.scene_id = s.scene_id AND v.model = m.model)
        )
        SELECT ${lower("x.model", "y.model")} AS a, ${upper("x.model", "y.model")} AS b,
               count(*)::int AS both_missing, count(*) FILTER (WHERE x.has_truth)::int AS both_missing_truth

@@ -1,0 +1,19 @@
+// GET: label instability by backend, capture method, browser or OS (?by=); ?format=csv downloads the same numbers.
+import { breakdownQuerySchema, breakdownResponseSchema } from "@/lib/analytics/analytics-schemas";
+import { respondWithChart } from "@/lib/analytics/chart-response";
+import { getBreakdown } from "@/lib/analytics/get-study-charts";
+import { withErrorResponses } from "@/lib/api/error-response";
+import { readQuery } from "@/lib/api/read-json-body";
+import { requireResearcher } from "@/lib/auth/require-researcher";
+import { getDatabase } from "@/lib/db/database";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
+  const query = readQuery(request, breakdownQuerySchema);
+  await requireResearcher(request);
+  const { id } = await context.params;
+  const { sql } = await getDatabase();
+  return respondWithChart(breakdownResponseSchema, await getBreakdown(sql, id, query), query.format, `breakdown-${id}`);
+});

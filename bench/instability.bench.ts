@@ -1,0 +1,147 @@
+// Instability report on a million predictions: a generated study (20 000 scenes × 50 device models,
+// repeats, missing cells, ground truth) is loaded into PostgreSQL (a fresh schema, dropped
+// afterwards), PGlite (file-backed, deleted afterwards) and DuckDB (the baseline, in memory); the
+// full report (GET /instability's numbers, k = 5) is timed on each, the three reports must be
+// identical, and the ratios to DuckDB are recorded in bench/RESULTS.md.
+// Options: --scenes N --models N (smaller runs while developing; the recorded run uses the defaults).
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import pg from "pg";
+import { applyMigrations } from "@/lib/db/migrate";
+import { openDatabase, type Database } from "@/lib/db/open-database";
+import type { InstabilityReport } from "@/lib/instability/compute-instability-report";
+import { getInstabilityReport } from "@/lib/instability/sql/get-instability-report";
+import type { CaptureScope } from "@/lib/instability/sql/instability-filters";
+import { POSTGRES_DIALECT, type SqlDialect } from "@/lib/instability/sql/sql-dialect";
+import { generateSyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
+import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
+import type { SqlDriver } from "@/lib/db/sql-driver";
+import { DUCKDB_DIALECT, duckdbDriver, loadDuckDb } from "./lib/duckdb-baseline";
+import { recordBenchResults, type BenchRow } from "./lib/record-results";
+
+const argument = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const scenes = argument("scenes", 20_000);
+const deviceModels = argument("models", 50);
+const runs = 3;
+const POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+const workDir = path.join(import.meta.dirname, ".work", "instability");
+rmSync(workDir, { recursive: true, force: true });
+mkdirSync(workDir, { recursive: true });
+
+const study = generateSyntheticStudy({ seed: 2026, scenes, deviceModels, devicesPerModel: 2, hardShare: 0.12, groundTruthShare: 0.8 });
+const scope: CaptureScope = { studyId: study.study.id, source: "device", filters: {} };
+const seconds = (ms: number) => ms / 1000;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+type EngineResult = { name: string; loadSeconds: number; times: number[]; report: InstabilityReport };
+
+async function timeReports(name: string, driver: SqlDriver, dialect: SqlDialect, loadSeconds: number): Promise<EngineResult> {
+  const times: number[] = [];
+  let report: InstabilityReport | undefined;
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    report = await getInstabilityReport(driver, scope, { k: 5 }, dialect);
+    times.push(seconds(performance.now() - started));
+    console.log(`  ${name} report run ${run + 1}: ${times.at(-1)!.toFixed(2)} s (load average ${os.loadavg()[0]!.toFixed(1)})`);
+  }
+  return { name, loadSeconds, times, report: report! };
+}
+
+async function loadParallax(database: Database, name: string): Promise<number> {
+  await applyMigrations(database.sql);
+  const started = performance.now();
+  await insertSyntheticStudy(database.sql, study, (rows) => {
+    if (rows % 200_000 === 0) console.log(`  ${name}: ${rows} captures loaded`);
+  }, { skipForeignKeyChecks: true });
+  await database.sql.exec("ANALYZE");
+  return seconds(performance.now() - started);
+}
+
+console.log(`Generating ${scenes} scenes × ${deviceModels} device models (${scenes * deviceModels} predictions)…`);
+const results: EngineResult[] = [];
+const notes: string[] = [];
+
+// DuckDB baseline.
+{
+  const started = performance.now();
+  const duck = await loadDuckDb(study, workDir);
+  const loadSeconds = seconds(performance.now() - started);
+  console.log(`  duckdb: loaded in ${loadSeconds.toFixed(1)} s`);
+  results.push(await timeReports("DuckDB", duckdbDriver(duck.connection), DUCKDB_DIALECT, loadSeconds));
+  duck.close();
+}
+
+// PostgreSQL server, fresh schema.
+{
+  const schema = `bench_instability_${randomBytes(4).toString("hex")}`;
+  let admin: pg.Client | undefined;
+  try {
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    const database = await openDatabase({ kind: "postgresql", url: POSTGRES_URL, schema, maxConnections: 2 });
+    try {
+      const loadSeconds = await loadParallax(database, "postgresql");
+      console.log(`  postgresql: loaded in ${loadSeconds.toFixed(1)} s`);
+      results.push(await timeReports("PostgreSQL", database.sql, POSTGRES_DIALECT, loadSeconds));
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    notes.push(`PostgreSQL skipped: ${(error as Error).message}`);
+    console.log(`  postgresql skipped: ${(error as Error).message}`);
+  } finally {
+    if (admin) {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+      await admin.end();
+    }
+  }
+}
+
+// PGlite, file-backed like the product's embedded database.
+{
+  const database = await openDatabase({ kind: "embedded", dataDir: path.join(workDir, "pglite") });
+  try {
+    const loadSeconds = await loadParallax(database, "pglite");
+    console.log(`  pglite: loaded in ${loadSeconds.toFixed(1)} s`);
+    results.push(await timeReports("PGlite", database.sql, POSTGRES_DIALECT, loadSeconds));
+  } finally {
+    await database.close();
+  }
+}
+rmSync(workDir, { recursive: true, force: true });
+
+const baseline = results[0]!;
+const identical = results.every((result) => isDeepStrictEqual(result.report, baseline.report));
+const rows: BenchRow[] = [
+  { metric: "predictions", value: scenes * deviceModels },
+  { metric: "eligible scenes / unstable scenes", value: `${baseline.report.eligibleScenes} / ${baseline.report.unstableScenes}` },
+  { metric: "pairs of device models", value: baseline.report.pairwise.length },
+  { metric: "reports identical on all engines", value: identical ? "yes" : "NO" },
+];
+for (const result of results) {
+  rows.push({ metric: `${result.name}: load (bulk INSERT … unnest / COPY)`, value: result.loadSeconds, unit: "s" });
+  rows.push({ metric: `${result.name}: full report, median of ${runs}`, value: median(result.times), unit: "s" });
+  if (result !== baseline) rows.push({ metric: `${result.name} / DuckDB`, value: median(result.times) / median(baseline.times), unit: "×" });
+}
+const postgres = results.find((r) => r.name === "PostgreSQL");
+const pglite = results.find((r) => r.name === "PGlite");
+const verdicts = [
+  postgres ? `PostgreSQL ${median(postgres.times).toFixed(2)} s (target ≤ 2 s: ${median(postgres.times) <= 2 ? "met" : "NOT met"}; ${(median(postgres.times) / median(baseline.times)).toFixed(1)}× DuckDB, target ≤ 3×: ${median(postgres.times) <= 3 * median(baseline.times) ? "met" : "NOT met"})` : "PostgreSQL not measured",
+  pglite ? `PGlite ${median(pglite.times).toFixed(2)} s (target ≤ 6 s: ${median(pglite.times) <= 6 ? "met" : "NOT met"})` : "PGlite not measured",
+  identical ? "identical numbers on all engines" : "ENGINES DISAGREE",
+];
+recordBenchResults({
+  name: "instability",
+  description: `Full instability report (label/correctness/within-device instability, bootstrap CIs, all ${baseline.report.pairwise.length} pairs with correctness and top-5 agreement, per-device-model accuracy) over ${scenes * deviceModels} generated predictions (${scenes} scenes × ${deviceModels} device models, 2 devices each, repeats, missing cells, 80% ground truth). Baseline: the same SQL on DuckDB in memory.`,
+  rows,
+  verdict: verdicts.join("; "),
+  notes: [`Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} on ${os.cpus().length} cores (the machine is shared).`, ...notes].join("\n"),
+});
+if (!identical) process.exitCode = 1;

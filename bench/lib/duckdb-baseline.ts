@@ -1,0 +1,91 @@
+// The benchmark's baseline engine: DuckDB (in-process, columnar, vectorised) running the very same
+// instability SQL as Parallax, through the SqlDialect hooks, over the same rows loaded from CSV.
+// Benchmark-only: the product speaks PostgreSQL alone.
+import { writeFileSync } from "node:fs";
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import type { SqlDriver, SqlExecutor } from "@/lib/db/sql-driver";
+import type { SqlDialect } from "@/lib/instability/sql/sql-dialect";
+import type { SyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
+
+export const DUCKDB_DIALECT: SqlDialect = {
+  name: "duckdb",
+  setup: [],
+  createTempTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS ${select}`,
+  analyze: () => null,
+  // DuckDB compares VARCHAR by bytes unless told otherwise.
+  byteOrder: (expr) => expr,
+  topIndexAt: (column, i) => `CAST(json_extract(${column}, '$[${i}].index') AS INTEGER)`,
+  intArray: (items) => `[${items.join(", ")}]::INTEGER[]`,
+  arrayContains: (array, value) => `COALESCE(list_contains(${array}, ${value}), false)`,
+  textArrayParameter: (position) => `$${position}::VARCHAR[]`,
+};
+
+function toDuckValue(value: unknown): DuckDBValue {
+  if (Array.isArray(value)) return listValue(value.map(toDuckValue));
+  if (value instanceof Date) return value.toISOString();
+  return value as DuckDBValue;
+}
+
+export function duckdbDriver(connection: DuckDBConnection): SqlDriver {
+  const executor: SqlExecutor = {
+    async exec(sql) {
+      await connection.run(sql);
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const reader = await connection.runAndReadAll(sql, params.length ? params.map(toDuckValue) : undefined);
+      return reader.getRowObjectsJS() as T[];
+    },
+  };
+  return {
+    ...executor,
+    async transaction(fn) {
+      await connection.run("BEGIN TRANSACTION");
+      try {
+        const result = await fn(executor);
+        await connection.run("COMMIT");
+        return result;
+      } catch (error) {
+        await connection.run("ROLLBACK");
+        throw error;
+      }
+    },
+  };
+}
+
+const csvField = (value: string | number | null) => (value === null ? "" : typeof value === "number" ? String(value) : `"${value.replaceAll('"', '""')}"`);
+
+/** Loads the columns the instability SQL reads into a fresh in-memory DuckDB; prediction ids follow insertion order, as a fresh PostgreSQL SERIAL does. */
+export async function loadDuckDb(study: SyntheticStudy, workDir: string): Promise<{ connection: DuckDBConnection; close(): void }> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  await connection.run(`
+    CREATE TABLE "Scene" (id VARCHAR, "studyId" VARCHAR, "labelIndex" INTEGER);
+    CREATE TABLE "Capture" (id VARCHAR, "studyId" VARCHAR, "sceneId" VARCHAR, "deviceId" VARCHAR, "deviceModelKey" VARCHAR, "captureMethod" VARCHAR, "createdAt" TIMESTAMPTZ);
+    CREATE TABLE "Prediction" (id INTEGER, "captureId" VARCHAR, "studyId" VARCHAR, source VARCHAR, variant VARCHAR, backend VARCHAR, top JSON, "top1Index" INTEGER, "top1Prob" DOUBLE);
+  `);
+  const scenesFile = `${workDir}/duck-scenes.csv`;
+  writeFileSync(scenesFile, study.scenes.map((s) => [csvField(s.id), csvField(s.studyId), csvField(s.labelIndex)].join(",")).join("\n") + "\n");
+  await connection.run(`COPY "Scene" FROM '${scenesFile}' (FORMAT csv, HEADER false)`);
+  let predictionId = 0;
+  let part = 0;
+  for (const chunk of study.chunks()) {
+    const capturesFile = `${workDir}/duck-captures-${part}.csv`;
+    const predictionsFile = `${workDir}/duck-predictions-${part}.csv`;
+    part += 1;
+    writeFileSync(
+      capturesFile,
+      chunk.captures
+        .map((c) => [c.id, c.studyId, c.sceneId, c.deviceId, c.deviceModelKey, c.captureMethod, new Date(c.createdAt).toISOString()].map(csvField).join(","))
+        .join("\n") + "\n",
+    );
+    writeFileSync(
+      predictionsFile,
+      chunk.predictions
+        .map((p) => [csvField((predictionId += 1)), csvField(p.captureId), csvField(p.studyId), csvField(p.source), csvField(p.variant), csvField(p.backend), csvField(JSON.stringify(p.top)), csvField(p.top1Index), csvField(p.top1Prob)].join(","))
+        .join("\n") + "\n",
+    );
+    await connection.run(`COPY "Capture" FROM '${capturesFile}' (FORMAT csv, HEADER false)`);
+    await connection.run(`COPY "Prediction" FROM '${predictionsFile}' (FORMAT csv, HEADER false)`);
+  }
+  return { connection, close: () => connection.closeSync() };
+}
