@@ -3,7 +3,7 @@
 // afterwards), PGlite (file-backed, deleted afterwards) and DuckDB (the baseline, in memory); the
 // full report (GET /instability's numbers, k = 5) is timed on each, the three reports must be
 // identical, and the ratios to DuckDB are recorded in bench/RESULTS.md.
-// Options: --scenes N --models N (smaller runs while developing; the recorded run uses the defaults).
+// Options: --scenes N --models N --runs N, --dry (print, do not append to RESULTS.md) for quick runs.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -11,14 +11,17 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/migrate";
-import { openDatabase, type Database } from "@/lib/db/open-database";
+import { PGlite } from "@electric-sql/pglite";
+import { openDatabase } from "@/lib/db/open-database";
+import { pgliteDriver } from "@/lib/db/sql-driver";
 import type { InstabilityReport } from "@/lib/instability/compute-instability-report";
 import { getInstabilityReport } from "@/lib/instability/sql/get-instability-report";
 import type { CaptureScope } from "@/lib/instability/sql/instability-filters";
 import { POSTGRES_DIALECT, type SqlDialect } from "@/lib/instability/sql/sql-dialect";
 import { generateSyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
-import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
+import { insertSyntheticStudy, type ChunkWriter } from "@/lib/instability/testing/insert-synthetic-study";
 import type { SqlDriver } from "@/lib/db/sql-driver";
+import { copyChunkIntoPGlite } from "./lib/copy-into-pglite";
 import { DUCKDB_DIALECT, duckdbDriver, loadDuckDb } from "./lib/duckdb-baseline";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
 
@@ -28,7 +31,7 @@ const argument = (name: string, fallback: number) => {
 };
 const scenes = argument("scenes", 20_000);
 const deviceModels = argument("models", 50);
-const runs = 3;
+const runs = argument("runs", 3);
 const POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
 const workDir = path.join(import.meta.dirname, ".work", "instability");
 rmSync(workDir, { recursive: true, force: true });
@@ -53,13 +56,18 @@ async function timeReports(name: string, driver: SqlDriver, dialect: SqlDialect,
   return { name, loadSeconds, times, report: report! };
 }
 
-async function loadParallax(database: Database, name: string): Promise<number> {
-  await applyMigrations(database.sql);
+async function loadParallax(sql: SqlDriver, name: string, writeChunk?: ChunkWriter): Promise<number> {
+  await applyMigrations(sql);
   const started = performance.now();
-  await insertSyntheticStudy(database.sql, study, (rows) => {
-    if (rows % 200_000 === 0) console.log(`  ${name}: ${rows} captures loaded`);
-  }, { skipForeignKeyChecks: true });
-  await database.sql.exec("ANALYZE");
+  await insertSyntheticStudy(
+    sql,
+    study,
+    (rows) => {
+      if (rows % 200_000 === 0) console.log(`  ${name}: ${rows} captures loaded`);
+    },
+    { skipForeignKeyChecks: true, writeChunk },
+  );
+  await sql.exec("ANALYZE");
   return seconds(performance.now() - started);
 }
 
@@ -87,7 +95,7 @@ const notes: string[] = [];
     await admin.query(`CREATE SCHEMA "${schema}"`);
     const database = await openDatabase({ kind: "postgresql", url: POSTGRES_URL, schema, maxConnections: 2 });
     try {
-      const loadSeconds = await loadParallax(database, "postgresql");
+      const loadSeconds = await loadParallax(database.sql, "postgresql");
       console.log(`  postgresql: loaded in ${loadSeconds.toFixed(1)} s`);
       results.push(await timeReports("PostgreSQL", database.sql, POSTGRES_DIALECT, loadSeconds));
     } finally {
@@ -104,15 +112,16 @@ const notes: string[] = [];
   }
 }
 
-// PGlite, file-backed like the product's embedded database.
+// PGlite, file-backed like the product's embedded database (opened directly for its COPY API).
 {
-  const database = await openDatabase({ kind: "embedded", dataDir: path.join(workDir, "pglite") });
+  const client = await PGlite.create(path.join(workDir, "pglite"));
   try {
-    const loadSeconds = await loadParallax(database, "pglite");
+    const sql = pgliteDriver(client);
+    const loadSeconds = await loadParallax(sql, "pglite", copyChunkIntoPGlite(client));
     console.log(`  pglite: loaded in ${loadSeconds.toFixed(1)} s`);
-    results.push(await timeReports("PGlite", database.sql, POSTGRES_DIALECT, loadSeconds));
+    results.push(await timeReports("PGlite", sql, POSTGRES_DIALECT, loadSeconds));
   } finally {
-    await database.close();
+    await client.close();
   }
 }
 rmSync(workDir, { recursive: true, force: true });
@@ -126,7 +135,8 @@ const rows: BenchRow[] = [
   { metric: "reports identical on all engines", value: identical ? "yes" : "NO" },
 ];
 for (const result of results) {
-  rows.push({ metric: `${result.name}: load (bulk INSERT … unnest / COPY)`, value: result.loadSeconds, unit: "s" });
+  const loader = { DuckDB: "COPY from CSV", PostgreSQL: "INSERT … SELECT FROM unnest", PGlite: "COPY from a blob" }[result.name];
+  rows.push({ metric: `${result.name}: load (${loader})`, value: result.loadSeconds, unit: "s" });
   rows.push({ metric: `${result.name}: full report, median of ${runs}`, value: median(result.times), unit: "s" });
   if (result !== baseline) rows.push({ metric: `${result.name} / DuckDB`, value: median(result.times) / median(baseline.times), unit: "×" });
 }
@@ -137,7 +147,10 @@ const verdicts = [
   pglite ? `PGlite ${median(pglite.times).toFixed(2)} s (target ≤ 6 s: ${median(pglite.times) <= 6 ? "met" : "NOT met"})` : "PGlite not measured",
   identical ? "identical numbers on all engines" : "ENGINES DISAGREE",
 ];
-recordBenchResults({
+if (process.argv.includes("--dry")) {
+  for (const row of rows) console.log(`  ${row.metric}: ${row.value}${row.unit ? ` ${row.unit}` : ""}`);
+  console.log(`  => ${verdicts.join("; ")}`);
+} else recordBenchResults({
   name: "instability",
   description: `Full instability report (label/correctness/within-device instability, bootstrap CIs, all ${baseline.report.pairwise.length} pairs with correctness and top-5 agreement, per-device-model accuracy) over ${scenes * deviceModels} generated predictions (${scenes} scenes × ${deviceModels} device models, 2 devices each, repeats, missing cells, 80% ground truth). Baseline: the same SQL on DuckDB in memory.`,
   rows,

@@ -4,13 +4,19 @@
 import type { SqlExecutor } from "@/lib/db/sql-driver";
 import type { SyntheticChunk, SyntheticStudy } from "./generate-synthetic-study";
 
+/** Writes one chunk of captures and predictions (the default is INSERT … unnest; the benchmark uses COPY on PGlite). */
+export type ChunkWriter = (chunk: SyntheticChunk, modelSha256: string) => Promise<void>;
+
 const PREPROCESSING = JSON.stringify({ resize: "shorter-side", crop: "center", mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
 
 export async function insertSyntheticStudy(
   sql: SqlExecutor,
   study: SyntheticStudy,
   onProgress?: (rows: number) => void,
-  options: { skipForeignKeyChecks?: boolean } = {},
+  options: {
+    skipForeignKeyChecks?: boolean;
+    writeChunk?: ChunkWriter;
+  } = {},
 ): Promise<{ captures: number; predictions: number }> {
   const { model } = study;
   // Generated rows are consistent by construction; a superuser session may skip the per-row
@@ -45,7 +51,7 @@ export async function insertSyntheticStudy(
   let captures = 0;
   let predictions = 0;
   for (const chunk of study.chunks()) {
-    await insertChunk(sql, chunk, model.sha256);
+    await (options.writeChunk ?? ((c, sha) => insertChunk(sql, c, sha)))(chunk, model.sha256);
     captures += chunk.captures.length;
     predictions += chunk.predictions.length;
     onProgress?.(captures);
