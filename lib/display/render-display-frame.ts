@@ -4,8 +4,9 @@
 // Pure.
 import type { DisplayFramePlan } from "@/lib/display/qr-matrix";
 import type { Rect } from "@/lib/display/layout";
+import { resampleIntoRect, type RgbaImage } from "@/lib/display/resample";
 
-export type RgbaImage = { data: Uint8ClampedArray; width: number; height: number };
+export type { RgbaImage };
 
 function fillRect(image: RgbaImage, rect: Rect, value: number) {
   const x0 = Math.max(0, rect.x);
@@ -18,33 +19,12 @@ function fillRect(image: RgbaImage, rect: Rect, value: number) {
   }
 }
 
-/** Resamples `source` into `rect` of `target` (bilinear, pixel centres aligned; deterministic). */
+/** Resamples `source` into `rect` of `target` (stretched to fill it; bilinear, 2×2 samples when shrinking). */
 export function drawImageStretched(target: RgbaImage, source: RgbaImage, rect: Rect) {
   const scaleX = source.width / rect.width;
   const scaleY = source.height / rect.height;
-  for (let ty = 0; ty < rect.height; ty++) {
-    const y = rect.y + ty;
-    if (y < 0 || y >= target.height) continue;
-    const sy = Math.min(source.height - 1, Math.max(0, (ty + 0.5) * scaleY - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(source.height - 1, y0 + 1);
-    const fy = sy - y0;
-    for (let tx = 0; tx < rect.width; tx++) {
-      const x = rect.x + tx;
-      if (x < 0 || x >= target.width) continue;
-      const sx = Math.min(source.width - 1, Math.max(0, (tx + 0.5) * scaleX - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(source.width - 1, x0 + 1);
-      const fx = sx - x0;
-      const out = (y * target.width + x) * 4;
-      for (let c = 0; c < 3; c++) {
-        const top = source.data[(y0 * source.width + x0) * 4 + c]! * (1 - fx) + source.data[(y0 * source.width + x1) * 4 + c]! * fx;
-        const bottom = source.data[(y1 * source.width + x0) * 4 + c]! * (1 - fx) + source.data[(y1 * source.width + x1) * 4 + c]! * fx;
-        target.data[out + c] = Math.round(top * (1 - fy) + bottom * fy);
-      }
-      target.data[out + 3] = 255;
-    }
-  }
+  const samplesPerAxis = Math.max(1, Math.min(4, Math.ceil(Math.max(scaleX, scaleY))));
+  resampleIntoRect(target, rect, source, [scaleX, 0, 0, 0, scaleY, 0, 0, 0, 1], { samplesPerAxis });
 }
 
 /** Renders the whole frame at the layout's screen size. */

@@ -3,7 +3,8 @@
 // (perspective), lens blur, white-balance and exposure shift, glare gradient, sensor noise and JPEG
 // compression. Returns the photo and the true screen→photo homography so tests can score detection.
 import sharp from "sharp";
-import { applyHomography, type Homography } from "@/lib/display/homography";
+import { applyHomography, invertHomography, type Homography } from "@/lib/display/homography";
+import { resampleIntoRect } from "@/lib/display/resample";
 import type { Point, Rect } from "@/lib/display/layout";
 import type { RgbaImage } from "@/lib/display/render-display-frame";
 
@@ -137,72 +138,12 @@ export function computeCameraHomography(screenWidth: number, screenHeight: numbe
   return h.map((value) => value / h[8]!);
 }
 
-function invert3(h: readonly number[]): number[] {
-  const [a, b, c, d, e, f, g, i, j] = h as [number, number, number, number, number, number, number, number, number];
-  const det = a * (e * j - f * i) - b * (d * j - f * g) + c * (d * i - e * g);
-  return [e * j - f * i, c * i - b * j, b * f - c * e, f * g - d * j, a * j - c * g, c * d - a * f, d * i - e * g, b * g - a * i, a * e - b * d].map((v) => v / det);
-}
 
-/**
- * Warps `screen` into a photo through `h` (screen→photo): bilinear, with samples×samples
- * supersampling per photo pixel (use 2+ where the screen is shrunk, 1 where it is enlarged).
- */
+/** Warps `screen` into a photo through `h` (screen→photo), samples×samples supersampled bilinear. */
 export function warpScreenIntoPhoto(screen: RgbaImage, h: Homography, width: number, height: number, surround: [number, number, number], samples = 1): RgbaImage {
-  const inverse = invert3(h);
-  const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = inverse as [number, number, number, number, number, number, number, number, number];
-  const data = new Uint8ClampedArray(width * height * 4);
-  const sw = screen.width;
-  const sh = screen.height;
-  // One 32-bit load per neighbour (RGBA, little-endian hosts).
-  const words = new Uint32Array(screen.data.buffer, screen.data.byteOffset, sw * sh);
-  const weight = 1 / (samples * samples);
-  const maxU = sw - 0.5;
-  const maxV = sh - 0.5;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let sy = 0; sy < samples; sy++) {
-        const py = y + (sy + 0.5) / samples;
-        for (let sx = 0; sx < samples; sx++) {
-          const px = x + (sx + 0.5) / samples;
-          const w = a6 * px + a7 * py + a8;
-          const u = (a0 * px + a1 * py + a2) / w - 0.5;
-          const v = (a3 * px + a4 * py + a5) / w - 0.5;
-          if (!(u >= -0.5 && v >= -0.5 && u <= maxU && v <= maxV)) {
-            r += surround[0];
-            g += surround[1];
-            b += surround[2];
-            continue;
-          }
-          const x0 = u < 0 ? 0 : u | 0;
-          const y0 = v < 0 ? 0 : v | 0;
-          const x1 = x0 + 1 < sw ? x0 + 1 : x0;
-          const y1 = y0 + 1 < sh ? y0 + 1 : y0;
-          const fx = u < 0 ? 0 : u - x0;
-          const fy = v < 0 ? 0 : v - y0;
-          const p00 = words[y0 * sw + x0]!;
-          const p01 = words[y0 * sw + x1]!;
-          const p10 = words[y1 * sw + x0]!;
-          const p11 = words[y1 * sw + x1]!;
-          const w00 = (1 - fx) * (1 - fy);
-          const w01 = fx * (1 - fy);
-          const w10 = (1 - fx) * fy;
-          const w11 = fx * fy;
-          r += (p00 & 255) * w00 + (p01 & 255) * w01 + (p10 & 255) * w10 + (p11 & 255) * w11;
-          g += ((p00 >>> 8) & 255) * w00 + ((p01 >>> 8) & 255) * w01 + ((p10 >>> 8) & 255) * w10 + ((p11 >>> 8) & 255) * w11;
-          b += ((p00 >>> 16) & 255) * w00 + ((p01 >>> 16) & 255) * w01 + ((p10 >>> 16) & 255) * w10 + ((p11 >>> 16) & 255) * w11;
-        }
-      }
-      const index = (y * width + x) * 4;
-      data[index] = r * weight;
-      data[index + 1] = g * weight;
-      data[index + 2] = b * weight;
-      data[index + 3] = 255;
-    }
-  }
-  return { data, width, height };
+  const photo: RgbaImage = { data: new Uint8ClampedArray(width * height * 4), width, height };
+  resampleIntoRect(photo, { x: 0, y: 0, width, height }, screen, invertHomography(h), { samplesPerAxis: samples, outside: surround });
+  return photo;
 }
 
 /** Standard normal deviates for noise, looked up by a random 16-bit index (fast and seeded). */
