@@ -102,8 +102,12 @@ export async function* iterateMultipart(request: Request, limits: MultipartLimit
       yield event.part;
     }
   } finally {
-    // Stop reading a body nobody wants any more.
+    // Nobody wants the rest of the body: discard it. Never cancel the request's stream while it is
+    // being read — Node's fetch body adapter then enqueues into a closed stream and crashes the process.
     source.unpipe(parser);
-    source.destroy();
+    if (!source.readableEnded && !source.destroyed) {
+      source.on("data", () => {});
+      source.resume();
+    }
   }
 }

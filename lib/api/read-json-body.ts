@@ -18,7 +18,14 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
+      // Discard the rest rather than cancelling the request stream (see lib/api/multipart.ts).
+      void (async () => {
+        try {
+          while (!(await reader.read()).done);
+        } catch {
+          // the client went away
+        }
+      })();
       throw tooLarge(maxBytes);
     }
     chunks.push(value);
