@@ -24,7 +24,7 @@ export async function prepareVoteTables(tx: SqlExecutor, scope: CaptureScope, di
     tx,
     dialect,
     "px_obs",
-      `SELECT c."sceneId" AS scene_id, c."deviceModelKey" AS model, c."deviceId" AS device_id, c.id AS capture_id,
+    `SELECT c."sceneId" AS scene_id, c."deviceModelKey" AS model, c."deviceId" AS device_id, c.id AS capture_id,
               c."createdAt" AS created_at, p."top1Index" AS label, p.id AS prediction_id,
               COALESCE(${dialect.topIndexAt("p.top", 0)} = p."top1Index", false) AS first_is_top1
        FROM ${from} WHERE ${where}`,
@@ -34,7 +34,7 @@ export async function prepareVoteTables(tx: SqlExecutor, scope: CaptureScope, di
     tx,
     dialect,
     "px_votes",
-      `WITH groups AS (
+    `WITH groups AS (
          SELECT scene_id, model, count(*)::int AS n, min(label) AS label, min(prediction_id) AS prediction_id, bool_and(first_is_top1) AS first_is_top1
          FROM px_obs GROUP BY scene_id, model
        ), repeated AS (
@@ -53,7 +53,7 @@ export async function prepareVoteTables(tx: SqlExecutor, scope: CaptureScope, di
     tx,
     dialect,
     "px_scenes",
-      `WITH label_counts AS (
+    `WITH label_counts AS (
          SELECT scene_id, label, count(*)::int AS c FROM px_votes GROUP BY scene_id, label
        ), majority AS (
          SELECT DISTINCT ON (scene_id) scene_id, label AS majority_label FROM label_counts ORDER BY scene_id, c DESC, label
