@@ -37,7 +37,9 @@ export async function classifyImageBytes(
   options: { maxPixels?: number; variant?: PredictionPayload["variant"] } = {},
 ): Promise<ImageClassification> {
   const t0 = now();
-  const decoded = await decodeImage(bytes, { maxPixels: options.maxPixels });
+  const spec = model.preprocessing;
+  const minShorterSide = spec.resize === "shorter-side" ? (spec.resizeShorterSide ?? Math.max(spec.width, spec.height)) : Math.max(spec.width, spec.height);
+  const decoded = await decodeImage(bytes, { maxPixels: options.maxPixels, minShorterSide });
   const t1 = now();
   const { tensor, dims } = preprocessImage(decoded, model.preprocessing);
   const t2 = now();

@@ -86,6 +86,8 @@ export function preprocessingIdOf(spec: PreprocessingSpec): string {
   const resize = parsed.resize === "shorter-side" ? `shorter${parsed.resizeShorterSide}` : "stretch";
   return [
     PREPROCESSING_ALGORITHM_VERSION,
+    // decoders: @jsquash (libjpeg-turbo/MozJPEG, png, libwebp); baseline JPEGs ≥ 8× the resize decoded at 1/8 (DC only)
+    "dec-jsq-jdc8",
     "tri-fx22",
     `${resize}-crop${parsed.width}x${parsed.height}`,
     parsed.colorOrder.toLowerCase(),

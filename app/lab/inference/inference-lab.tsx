@@ -152,7 +152,9 @@ export function InferenceLab({ models }: { models: ModelInfo[] }) {
                             {row.outcome.timings.decodeMs?.toFixed(1)} / {row.outcome.timings.preprocessMs?.toFixed(1)} / {row.outcome.timings.inferenceMs?.toFixed(1)}
                           </td>
                           <td>
-                            {row.outcome.decoded.format} {row.outcome.decoded.width}×{row.outcome.decoded.height}, orientation {row.outcome.decoded.orientation}
+                            {row.outcome.decoded.format} {row.outcome.decoded.sourceWidth}×{row.outcome.decoded.sourceHeight}
+                            {row.outcome.decoded.scaleDenominator === 8 ? ` (decoded at 1/8: ${row.outcome.decoded.width}×${row.outcome.decoded.height})` : ""}, orientation{" "}
+                            {row.outcome.decoded.orientation}
                             {row.outcome.decoded.icc ? `, ICC ${row.outcome.decoded.icc.description ?? "profile"}` : ""}
                           </td>
                           <td className="mono">{row.outcome.tensorSha256.slice(0, 16)}…</td>

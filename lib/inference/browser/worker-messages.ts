@@ -67,6 +67,9 @@ export const decodedInfoSchema = z.object({
   height: z.number().int(),
   orientation: z.number().int(),
   format: z.enum(["jpeg", "png", "webp"]),
+  scaleDenominator: z.union([z.literal(1), z.literal(8)]),
+  sourceWidth: z.number().int(),
+  sourceHeight: z.number().int(),
   icc: z.object({ bytes: z.number().int(), description: z.string().optional() }).optional(),
 });
 
