@@ -4,6 +4,7 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { detectScene } from "@/lib/display/detect-scene";
+import { fitMonospaceFontSize, type Rect } from "@/lib/display/layout";
 import { planDisplayFrame } from "@/lib/display/qr-matrix";
 import { loadQrReaderForNode } from "@/lib/display/qr-reader-node";
 import { computeConvexIou } from "@/lib/display/polygon";
@@ -39,6 +40,18 @@ function correlateLuminance(a: Uint8ClampedArray | Uint8Array, b: Uint8ClampedAr
   return (sab - (sa * sb) / n) / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
 }
 
+/** White glyph-like bars filling a text box as the page's large text would (the page draws real text). */
+function drawFakeText(frame: RgbaImage, box: Rect, characters: number) {
+  const size = fitMonospaceFontSize("x".repeat(characters), box);
+  const width = characters * size * 0.62;
+  const x0 = box.x + (box.width - width) / 2;
+  const y0 = box.y + (box.height - size) / 2;
+  for (let index = 0; index < characters; index++) {
+    coverRect(frame, { x: x0 + index * size * 0.62 + size * 0.08, y: y0, width: size * 0.12, height: size }, [255, 255, 255]);
+    coverRect(frame, { x: x0 + index * size * 0.62 + size * 0.08, y: y0 + (index % 3) * size * 0.4, width: size * 0.45, height: size * 0.12 }, [255, 255, 255]);
+  }
+}
+
 async function resizeStimulus(stimulus: RgbaImage, width: number, height: number) {
   const { data } = await sharp(stimulus.data, { raw: { width: stimulus.width, height: stimulus.height, channels: 4 } })
     .resize(width, height, { fit: "fill", kernel: "cubic" })
@@ -59,6 +72,8 @@ describe("detectScene on simulated phone photos of the display", () => {
       const plan = planDisplayFrame(testCase);
       const stimulus = generateStimulus(testCase.stimulusWidth, testCase.stimulusHeight, 100 + testCase.index);
       const frame = renderDisplayFrame(plan, stimulus);
+      drawFakeText(frame, plan.layout.keyTextBox, testCase.sceneKey.length);
+      drawFakeText(frame, plan.layout.statusBox, 8);
       for (const corner of testCase.coveredCorners) coverRect(frame, plan.codes[corner]!.tile, [190, 150, 120], 2 * plan.layout.modulePx);
       const { photo, screenToPhoto } = await simulateScreenPhoto(frame, testCase.photo);
       const detection = await detectScene(photo.data, photo.width, photo.height);

@@ -22,7 +22,8 @@ describe("display layout", () => {
     expect(layout.codes[0]).toEqual({ corner: 0, origin: { x: 93, y: 42 }, sizePx: 174, tile: { x: 75, y: 24, width: 210, height: 210 } });
     // Code 2 (bottom-right): 5 modules right of the stimulus, flush with its bottom.
     expect(layout.codes[2]!.origin).toEqual({ x: 297 + 226 * 6, y: 42 + 137 * 6 });
-    expect(layout.keyTextBox).toEqual({ x: 22, y: 42 + 33 * 6, width: 297 - 12 - 22, height: 996 - 2 * 33 * 6 });
+    // Key text: from the margin to 2 modules before the stimulus, 3 modules clear of the tiles (29 + 3 + 3 = 35 modules).
+    expect(layout.keyTextBox).toEqual({ x: 22, y: 42 + 35 * 6, width: 297 - 12 - 22, height: 996 - 2 * 35 * 6 });
   });
 
   it("puts the codes above and below on a portrait screen", () => {
@@ -81,7 +82,7 @@ describe("display layout", () => {
   });
 
   it("sizes the key text to fit its box", () => {
-    expect(fitMonospaceFontSize("scene-017", { x: 0, y: 0, width: 279, height: 600 })).toBe(50); // 279 / (9 · 0.62)
+    expect(fitMonospaceFontSize("scene-017", { x: 0, y: 0, width: 263, height: 576 })).toBe(47); // 263 / (9 · 0.62) = 47.1
     expect(fitMonospaceFontSize("ab", { x: 0, y: 0, width: 1000, height: 100 })).toBe(80);
   });
 });

@@ -28,7 +28,9 @@
 //     "v": (0, -5-n), (W-n, -5-n), (W-n, H+5), (0, H+5)
 // - Module size: floor(0.17 · min(screen) / n) px (at least 1); outer margin round(0.02 · min(screen)).
 // - The scene key text box is the column between the left codes ("h") or the band between the top
-//   codes ("v"); the status box mirrors it on the right / bottom.
+//   codes ("v"), 3 modules clear of the tiles; the status box mirrors it on the right / bottom.
+//   Draw nothing else outside the stimulus: the detector finds each tile's outer edges against the
+//   black around it.
 import type { DisplayArrangement, DisplayCorner, DisplayGeometry } from "@/lib/display/scene-payload";
 
 export const DISPLAY_LAYOUT_VERSION = 1;
@@ -41,6 +43,8 @@ export const QR_OFFSET_MODULES = QR_QUIET_MODULES + QR_GAP_MODULES;
 /** A QR symbol's side as a fraction of the screen's shorter side (before rounding to whole pixels per module). */
 export const QR_SIZE_FRACTION = 0.17;
 export const MARGIN_FRACTION = 0.02;
+/** Black modules kept between a code's tile and the text boxes (the tile edges are located precisely). */
+export const TEXT_CLEARANCE_MODULES = 3;
 /** Smallest text box between two codes, in modules. */
 const MIN_TEXT_MODULES = 4;
 
@@ -134,7 +138,7 @@ export function computeDisplayLayout(input: DisplayLayoutInput): DisplayLayout {
   const gridHigh = Math.floor((input.screenHeight - 2 * margin) / modulePx);
   const aspect = input.stimulusWidth / input.stimulusHeight;
   const side = QR_OFFSET_MODULES + n + QR_QUIET_MODULES;
-  const minBetween = 2 * (n + QR_QUIET_MODULES) + MIN_TEXT_MODULES;
+  const minBetween = 2 * (n + QR_QUIET_MODULES + TEXT_CLEARANCE_MODULES) + MIN_TEXT_MODULES;
 
   const horizontal = fitAspect(gridWide - 2 * side, gridHigh - 2 * QR_QUIET_MODULES, aspect);
   const vertical = fitAspect(gridWide - 2 * QR_QUIET_MODULES, gridHigh - 2 * side, aspect);
@@ -168,7 +172,7 @@ export function computeDisplayLayout(input: DisplayLayoutInput): DisplayLayout {
   });
 
   const gapPx = QR_GAP_MODULES * modulePx;
-  const clearPx = (n + QR_QUIET_MODULES + 1) * modulePx;
+  const clearPx = (n + QR_QUIET_MODULES + TEXT_CLEARANCE_MODULES) * modulePx;
   let keyTextBox: Rect;
   let statusBox: Rect;
   if (best.arrangement === "h") {
