@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import sharp from "sharp";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
 
 const shared = path.resolve(process.cwd(), "../shared");
@@ -31,6 +32,9 @@ test("WASM in Chromium and the server reference agree on ≥ 20 real photos: ten
   test.skip(!existsSync(modelFile) || !existsSync(labelsFile), "the real model is not in ../shared/models-real");
   const all = photos();
   test.skip(all.length < 20, "fewer than 20 photos in ../shared");
+  // A 12 MP phone-sized JPEG, so the 1/8-scale decode path is compared too.
+  const big = all.find((p) => p.name.endsWith("china.jpg"));
+  if (big) all.push({ name: "china-4032x3024.jpg", bytes: await sharp(big.bytes).resize(4032, 3024).jpeg({ quality: 90 }).toBuffer() });
 
   const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
   const upload = await request.post("/api/v1/models", {
@@ -64,7 +68,13 @@ test("WASM in Chromium and the server reference agree on ≥ 20 real photos: ten
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const client = (window as unknown as { labClient: import("@/lib/inference/browser/inference-client").InferenceClient }).labClient;
       const outcome = await client.classify(bytes);
-      return { tensorSha256: outcome.tensorSha256, top1: outcome.prediction.top[0]!, logits: Array.from(outcome.logits), backend: outcome.prediction.backend };
+      return {
+        tensorSha256: outcome.tensorSha256,
+        top1: outcome.prediction.top[0]!,
+        logits: Array.from(outcome.logits),
+        backend: outcome.prediction.backend,
+        scale: outcome.decoded.scaleDenominator,
+      };
     }, photo.bytes.toString("base64"));
     const response = await request.post(`/api/v1/models/${model.id}/classify`, { headers: { ...auth, "Content-Type": "application/octet-stream" }, data: photo.bytes });
     expect(response.status(), photo.name).toBe(200);
@@ -79,6 +89,7 @@ test("WASM in Chromium and the server reference agree on ≥ 20 real photos: ten
       maxDiff = diff;
       worst = photo.name;
     }
+    if (photo.name.startsWith("china-4032")) expect(browser.scale, "12 MP JPEG decoded at 1/8").toBe(8);
     rows.push(`${photo.name}: top-1 ${browser.top1.label} | max |Δlogit| ${diff.toExponential(2)}`);
   }
   const summary = `${all.length} photos; max |logit diff| WASM vs server = ${maxDiff.toExponential(3)} (${worst})`;
