@@ -13,6 +13,9 @@ declare global {
   }
 }
 
+// Fields share a row on wide screens and stack on phones without overflowing.
+const fieldStyle = { flex: "1 1 260px", minWidth: 0 } as const;
+
 const phaseLabel: Record<LoadProgress["phase"], string> = { runtime: "runtime", model: "model", session: "creating session" };
 
 export function InferenceLab({ models }: { models: ModelInfo[] }) {
@@ -72,9 +75,9 @@ export function InferenceLab({ models }: { models: ModelInfo[] }) {
     <div className="stack">
       <div className="card stack">
         <div className="row">
-          <label className="field">
+          <label className="field" style={fieldStyle}>
             <span>Model</span>
-            <select value={modelId} onChange={(e) => setModelId(e.target.value)} data-testid="lab-model">
+            <select value={modelId} onChange={(e) => setModelId(e.target.value)} data-testid="lab-model" style={{ maxWidth: "100%" }}>
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name} ({m.numClasses} classes, {m.inputWidth}×{m.inputHeight})
@@ -82,9 +85,9 @@ export function InferenceLab({ models }: { models: ModelInfo[] }) {
               ))}
             </select>
           </label>
-          <label className="field">
+          <label className="field" style={fieldStyle}>
             <span>Backend</span>
-            <select value={backend} onChange={(e) => setBackend(e.target.value as BackendPreference)} data-testid="lab-backend">
+            <select value={backend} onChange={(e) => setBackend(e.target.value as BackendPreference)} data-testid="lab-backend" style={{ maxWidth: "100%" }}>
               <option value="auto">auto (WebGPU if it runs the model, else WASM)</option>
               <option value="webgpu">WebGPU</option>
               <option value="wasm">WASM</option>
@@ -113,6 +116,7 @@ export function InferenceLab({ models }: { models: ModelInfo[] }) {
               </div>
             )}
             {runtime.webgpuFailure && <div>WebGPU not used: {runtime.webgpuFailure}</div>}
+            {!runtime.adapter && !runtime.webgpuFailure && <div>WebGPU: {backend === "wasm" ? "not requested" : "no adapter in this browser (or iOS, where WASM is the default)"}</div>}
             <div>
               session {runtime.sessionMs.toFixed(0)} ms · model {runtime.modelFromCache ? "from Cache Storage" : "downloaded"}
             </div>
@@ -127,7 +131,7 @@ export function InferenceLab({ models }: { models: ModelInfo[] }) {
           </label>
           {rows.length > 0 && (
             <div className="table-scroll">
-              <table className="small" data-testid="lab-results">
+              <table className="small" data-testid="lab-results" style={{ minWidth: 760 }}>
                 <thead>
                   <tr>
                     <th>photo</th>
