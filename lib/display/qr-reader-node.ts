@@ -1,5 +1,6 @@
 // Node only (tests, scripts, server): loads the ZXing reader's WebAssembly from node_modules so that
 // nothing is fetched from the network.
+import "server-only";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { configureQrReader } from "@/lib/display/qr-reader";
