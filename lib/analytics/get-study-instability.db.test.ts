@@ -82,7 +82,7 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   await insertSyntheticStudy(db.sql, study);
-});
+}, 180_000); // generous: CI runs every test file at once on 2 cores
 afterAll(async () => {
   await db?.close();
 });

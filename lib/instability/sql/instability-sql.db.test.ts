@@ -60,7 +60,7 @@ beforeAll(async () => {
     }
     fixtures.push({ name: shape.name, study, sets: collectSyntheticPredictions(study), meta });
   }
-});
+}, 180_000); // generous: CI runs every test file at once on 2 cores
 
 afterAll(async () => {
   await db?.close();
