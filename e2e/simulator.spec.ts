@@ -181,3 +181,25 @@ test("the demo fill puts a small simulated fleet into an empty study, once", asy
   const after = await (await request.get(`/api/v1/studies/${id}`, { headers: auth })).json();
   expect(after.counts).toEqual(study.counts);
 });
+
+test("with --browsers the virtual phones run the real capture page", async ({ request, baseURL }) => {
+  test.setTimeout(480_000);
+  const browserTruth = await simulate(baseURL!, "browsers", ["--new", "--browsers", "2", "--devices", "2", "--scenes", "3", "--seed", "e2e-browsers", "--skip", "0"]);
+  const studyId = browserTruth.server!.studyId;
+  expect(browserTruth.captures).toHaveLength(6);
+  const { devices } = await (await request.get(`/api/v1/studies/${studyId}/devices`, { headers: auth })).json();
+  expect(devices).toHaveLength(2);
+  for (const device of devices) expect(device.isSimulated).toBe(true);
+  expect(devices.map((device: { deviceModelKey: string }) => device.deviceModelKey).sort()).toEqual(browserTruth.deviceModels.map((model) => model.deviceModelKey).sort());
+  const captures = await listCaptures(request, studyId);
+  expect(captures).toHaveLength(6);
+  const recorded = new Map(browserTruth.captures.map((capture) => [capture.clientCaptureId, capture]));
+  for (const capture of captures) {
+    const truthCapture = recorded.get(capture.clientCaptureId)!;
+    expect(capture.captureMethod).toBe("native-camera");
+    expect(capture.originalSha256).toBe(truthCapture.image.sha256);
+    const device = capture.predictions.find((prediction) => prediction.source === "device")!;
+    expect(device.runtime).toBe("onnxruntime-web");
+    expect(device.top1Index).toBe(truthCapture.prediction.top1Index);
+  }
+});

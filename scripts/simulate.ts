@@ -18,6 +18,7 @@ import { ApiRequestError } from "@/lib/simulator/parallax-client";
 import { createProgressBar } from "@/lib/simulator/progress-bar";
 import { countDeviceModels } from "@/lib/simulator/device-models";
 import { fillDemoStudy } from "@/lib/simulator/fill-demo-study";
+import { runBrowserFleet } from "@/lib/simulator/run-browser-fleet";
 import { runSimulation } from "@/lib/simulator/run-simulation";
 import { computeTruthInstability } from "@/lib/simulator/simulation-truth";
 import { loadServerEnvForScript } from "./lib/load-env";
@@ -41,7 +42,10 @@ camera character, runs the study's model on every photo and uploads it like a ph
   --photo-size N       longest side of the rendered photos in pixels (default 800)
   --concurrency N      captures processed at once (default 2)
   --skip P, --burst P  probability that a device skips a scene / shoots a burst of 3 (0.15, 0.1)
-  --browsers N         run the real capture page in N headless Chromium phones (not available yet)
+  --browsers N         the phones run the real capture page instead: headless Chromium, N at a
+                       time, each with its identity (UA, Client Hints, screen); the page runs the
+                       model (onnxruntime-web) and uploads; no bursts; a re-run adds captures
+  --chromium PATH      Chromium for --browsers (default /usr/bin/chromium)
   --demo               fill --study ID with the small demo fleet, only if it has no captures yet
                        (what the first start does for the demo study)
   --offline            render and classify only, nothing uploaded; the model is the built-in
@@ -65,6 +69,7 @@ const optionsSchema = z.object({
   skip: z.coerce.number().min(0).max(0.95).default(0.15),
   burst: z.coerce.number().min(0).max(1).default(0.1),
   browsers: z.coerce.number().int().min(0).max(64).optional(),
+  chromium: z.string().min(1).default("/usr/bin/chromium"),
   offline: z.boolean().default(false),
   demo: z.boolean().default(false),
   "model-file": z.string().optional(),
@@ -129,6 +134,7 @@ async function main() {
       skip: { type: "string" },
       burst: { type: "string" },
       browsers: { type: "string" },
+      chromium: { type: "string" },
       offline: { type: "boolean" },
       demo: { type: "boolean" },
       "model-file": { type: "string" },
@@ -148,12 +154,7 @@ async function main() {
     fail(`--${String(issue.path[0])}: ${issue.message}`);
   }
   const options = parsed.data;
-  if (options.browsers) {
-    fail(
-      "--browsers is not implemented yet: it will drive the real capture page in headless Chromium once that page exists. " +
-        "Without it the virtual phones run the same decoder, preprocessing and model in onnxruntime-node.",
-    );
-  }
+  if (options.browsers && options.offline) fail("--browsers needs a server (the capture page runs there)");
   if (options.study && options.new) fail("--study and --new exclude each other");
   if (options["base-images"] && !existsSync(options["base-images"])) fail(`--base-images: ${options["base-images"]} does not exist`);
 
@@ -172,30 +173,41 @@ async function main() {
 
   let progress: ReturnType<typeof createProgressBar> | undefined;
   const started = performance.now();
-  const { truth, study } = await runSimulation({
+  const common = {
     seed: options.seed,
     devices: options.devices,
     scenes: options.scenes,
     baseImagesDir: options["base-images"],
     maxPhotoSide: options["photo-size"],
     skipProbability: options.skip,
-    burstProbability: options.burst,
-    concurrency: options.concurrency,
-    ...(options.offline
-      ? { model: readOfflineModel(options) }
-      : {
-          server: {
-            url: serverUrl,
-            token,
-            studyId: options.study,
-            studyCode: options["study-code"],
-            modelId: options.model,
-            stateDir: path.join(os.tmpdir(), "parallax-simulator"),
-          },
-        }),
-    log: (message) => (progress ? progress.log(message) : console.log(message)),
-    progress: (total) => (progress = createProgressBar({ total, label: "simulate", unit: "captures" })),
-  });
+    log: (message: string) => (progress ? progress.log(message) : console.log(message)),
+    progress: (total: number) => (progress = createProgressBar({ total, label: "simulate", unit: "captures" })),
+  };
+  if (options.browsers && !token) fail("--browsers needs a researcher token (--token) to create the study and read the pages' results");
+  const { truth, study } = options.browsers
+    ? await runBrowserFleet({
+        ...common,
+        browsers: options.browsers,
+        chromiumPath: options.chromium,
+        server: { url: serverUrl, token: token!, studyId: options.study, modelId: options.model },
+      })
+    : await runSimulation({
+        ...common,
+        burstProbability: options.burst,
+        concurrency: options.concurrency,
+        ...(options.offline
+          ? { model: readOfflineModel(options) }
+          : {
+              server: {
+                url: serverUrl,
+                token,
+                studyId: options.study,
+                studyCode: options["study-code"],
+                modelId: options.model,
+                stateDir: path.join(os.tmpdir(), "parallax-simulator"),
+              },
+            }),
+      });
 
   mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(truth, null, 2)}\n`);

@@ -21,7 +21,7 @@ import { deviceSelfViewSchema } from "@/lib/devices/device-schemas";
 import type { ModelInfo } from "@/lib/models/model-info";
 import type { PhoneStudy } from "@/lib/studies/study-schemas";
 import { addScenes, createStudy, downloadModelFile, getStudy, isDeviceTokenValid, joinStudyAsDevice, uploadCapture, type JoinedDevice, type StudyRef, type UploadedCapture } from "./simulator-api";
-import { TRUTH_FORMAT, type SimulationTruth, type TruthCapture } from "./simulation-truth";
+import { TRUTH_FORMAT, type SimulationTruth, type TruthCapture, type TruthDeviceModel } from "./simulation-truth";
 import { describeVirtualDeviceInfo, describeVirtualRequestHeaders, expectedDeviceModelKey } from "./virtual-device-info";
 
 export type SimulationServer = {
@@ -184,6 +184,46 @@ function groupPlan(plan: PlannedCapture[]): { sceneKey: string; captures: { plan
   return groups;
 }
 
+/** The study to fill: the given one, a join code only (resolved after joining), or a new study. */
+export async function resolveStudy(client: ParallaxClient, server: SimulationServer, context: { seed: string; devices: number; log: (message: string) => void }): Promise<StudyRef> {
+  if (server.studyId) {
+    if (!server.token) throw new Error("reading a study needs a researcher token (--token)");
+    return getStudy(client, server.token, server.studyId);
+  }
+  if (server.studyCode) return { id: "", code: server.studyCode, name: "", model: { id: "", name: "", sha256: "" } };
+  if (!server.token) throw new Error("creating a study needs a researcher token (--token)");
+  const study = await createStudy(client, server.token, {
+    name: server.studyName ?? `Simulated fleet (seed ${context.seed})`,
+    description: `Created by the Parallax fleet simulator: ${context.devices} simulated devices, seed ${context.seed}. Every device and capture here is simulated.`,
+    ...(server.modelId ? { modelId: server.modelId } : {}),
+  });
+  context.log(`Created study ${study.id} (join code ${study.code}).`);
+  return study;
+}
+
+/** A device model as the known truth describes it. */
+export function describeTruthDeviceModel(model: VirtualDeviceModel, devices: { key: string; deviceId?: string; captures: number }[]): TruthDeviceModel {
+  return {
+    key: model.key,
+    deviceModelKey: expectedDeviceModelKey(model.identity),
+    identity: {
+      make: model.identity.make,
+      model: model.identity.model,
+      marketingName: model.identity.marketingName,
+      os: model.identity.os,
+      osVersion: model.identity.osVersion,
+      browser: model.identity.browser,
+      userAgent: model.identity.userAgent,
+      exif: model.identity.exif,
+    },
+    strength: model.strength,
+    whiteBalanceShift: model.whiteBalanceShift,
+    deviations: model.deviations,
+    character: model.character,
+    devices,
+  };
+}
+
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const seed = String(options.seed);
   const log = options.log ?? (() => {});
@@ -200,20 +240,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const server = options.server;
   if (server) {
     client = createParallaxClient({ serverUrl: server.url, fetch: server.fetch, onRetry: ({ method, path: route, attempt, reason }) => log(`retrying ${method} ${route} (attempt ${attempt + 1}; ${reason})`) });
-    if (server.studyId) {
-      if (!server.token) throw new Error("reading a study needs a researcher token (--token)");
-      study = await getStudy(client, server.token, server.studyId);
-    } else if (server.studyCode) {
-      study = { id: "", code: server.studyCode, name: "", model: { id: "", name: "", sha256: "" } };
-    } else {
-      if (!server.token) throw new Error("creating a study needs a researcher token (--token)");
-      study = await createStudy(client, server.token, {
-        name: server.studyName ?? `Simulated fleet (seed ${seed})`,
-        description: `Created by the Parallax fleet simulator: ${options.devices} simulated devices, seed ${seed}. Every device and capture here is simulated.`,
-        ...(server.modelId ? { modelId: server.modelId } : {}),
-      });
-      log(`Created study ${study.id} (join code ${study.code}).`);
-    }
+    study = await resolveStudy(client, server, { seed, devices: options.devices, log });
     devices = await joinFleet(client, study, fleet, server, seed, log);
     const phone = await fetchPhoneStudy(client, devices);
     if (!study.id) study = { id: phone.study.id, code: phone.study.code, name: phone.study.name, model: phone.study.model };
@@ -330,29 +357,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       ...(scene.label ? { label: scene.label } : {}),
       ...(labelIndex.has(scene.key) ? { labelIndex: labelIndex.get(scene.key) } : {}),
     })),
-    deviceModels: fleet.map((virtualModel) => ({
-      key: virtualModel.key,
-      deviceModelKey: expectedDeviceModelKey(virtualModel.identity),
-      identity: {
-        make: virtualModel.identity.make,
-        model: virtualModel.identity.model,
-        marketingName: virtualModel.identity.marketingName,
-        os: virtualModel.identity.os,
-        osVersion: virtualModel.identity.osVersion,
-        browser: virtualModel.identity.browser,
-        userAgent: virtualModel.identity.userAgent,
-        exif: virtualModel.identity.exif,
-      },
-      strength: virtualModel.strength,
-      whiteBalanceShift: virtualModel.whiteBalanceShift,
-      deviations: virtualModel.deviations,
-      character: virtualModel.character,
-      devices: virtualModel.devices.map((device) => ({
-        key: device.key,
-        ...(devices.get(device.key)?.deviceId ? { deviceId: devices.get(device.key)!.deviceId } : {}),
-        captures: captureCounts.get(device.key) ?? 0,
-      })),
-    })),
+    deviceModels: fleet.map((virtualModel) =>
+      describeTruthDeviceModel(
+        virtualModel,
+        virtualModel.devices.map((device) => ({
+          key: device.key,
+          ...(devices.get(device.key)?.deviceId ? { deviceId: devices.get(device.key)!.deviceId } : {}),
+          captures: captureCounts.get(device.key) ?? 0,
+        })),
+      ),
+    ),
     captures: records,
   };
   return { truth, study };
