@@ -14,6 +14,16 @@ import {
   instabilityQuerySchema,
   instabilityResponseSchema,
 } from "@/lib/analytics/analytics-schemas";
+import {
+  activityResponseSchema,
+  divergentScenesQuerySchema,
+  divergentScenesResponseSchema,
+  pairScenesQuerySchema,
+  pairScenesResponseSchema,
+  sceneParamsSchema,
+  sceneReportResponseSchema,
+  thumbnailQuerySchema,
+} from "@/lib/analytics/dashboard-schemas";
 import { defineOperation } from "../api-operation";
 import { idParams } from "./common";
 
@@ -55,4 +65,32 @@ export const analyticsOperations = [
   chart("confidence", "getConfidenceHistograms", "Top-1 confidence histograms per device model", confidenceQuerySchema, confidenceResponseSchema),
   chart("breakdown", "getInstabilityBreakdown", "Label instability by backend, capture method, browser or OS", breakdownQuerySchema, breakdownResponseSchema),
   chart("attribution", "getInstabilityAttribution", "Runtime flip rates, capture instability and the compression probe", analyticsQuerySchema, attributionResponseSchema),
+  chart("activity", "getCaptureActivity", "Captures per time bucket, with active devices and device models", analyticsQuerySchema, activityResponseSchema),
+  chart("pairs", "listPairDisagreements", "The scenes where two device models disagree, with both votes (a heatmap cell's scenes)", pairScenesQuerySchema, pairScenesResponseSchema),
+  chart("scenes", "listDivergentScenes", "Divergent scenes with every device model's vote, its deciding capture and the reference result (filtered, sorted, paged)", divergentScenesQuerySchema, divergentScenesResponseSchema),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/studies/{id}/analytics/scenes/{sceneId}",
+    operationId: "getSceneReport",
+    summary: "One scene: ground truth, every capture and prediction, and each device model's vote under the filters",
+    description: filtersNote,
+    tags,
+    security: "researcher",
+    pathParams: sceneParamsSchema,
+    query: instabilityQuerySchema,
+    responses: { 200: { description: "The scene's report", schema: sceneReportResponseSchema } },
+    errors: [400, 404],
+  }),
+  defineOperation({
+    method: "get",
+    path: "/api/v1/captures/{id}/thumbnail",
+    operationId: "getCaptureThumbnail",
+    summary: "A JPEG preview of a capture's stored photo (longest side 160, 320 or 640 px; orientation applied; immutable, ETag = blob SHA-256 and size)",
+    tags: ["Captures"],
+    security: "researcher",
+    pathParams: idParams,
+    query: thumbnailQuerySchema,
+    responses: { 200: { description: "The JPEG bytes", contentType: "image/jpeg" } },
+    errors: [400, 404],
+  }),
 ];
