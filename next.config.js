@@ -23,7 +23,7 @@ const nextConfig = {
       },
       // In-browser inference (lib/inference/browser): pages that run it are cross-origin isolated so
       // multi-threaded WASM works; the runtime files under /ort/<version>/ never change.
-      ...["/lab/:path*"].map((source) => ({
+      ...["/lab/:path*", "/join/:path*"].map((source) => ({
         source,
         headers: [
           { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
