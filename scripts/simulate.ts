@@ -41,6 +41,8 @@ camera character, runs the study's model on every photo and uploads it like a ph
   --out FILE           write the known truth (JSON) here (default simulation-truth.json)
   --photo-size N       longest side of the rendered photos in pixels (default 800)
   --concurrency N      captures processed at once (default 2)
+  --max-strength S     the strongest camera character, 0 < S <= 1 (default 1: the fleet spans a
+                       near-neutral camera to an extreme one; smaller is a milder fleet)
   --skip P, --burst P  probability that a device skips a scene / shoots a burst of 3 (0.15, 0.1)
   --browsers N         the phones run the real capture page instead: headless Chromium, N at a
                        time, each with its identity (UA, Client Hints, screen); the page runs the
@@ -66,6 +68,7 @@ const optionsSchema = z.object({
   out: z.string().min(1).default("simulation-truth.json"),
   "photo-size": z.coerce.number().int().min(64).max(8192).default(800),
   concurrency: z.coerce.number().int().min(1).max(64).default(2),
+  "max-strength": z.coerce.number().gt(0.1).max(1).default(1),
   skip: z.coerce.number().min(0).max(0.95).default(0.15),
   burst: z.coerce.number().min(0).max(1).default(0.1),
   browsers: z.coerce.number().int().min(0).max(64).optional(),
@@ -131,6 +134,7 @@ async function main() {
       out: { type: "string" },
       "photo-size": { type: "string" },
       concurrency: { type: "string" },
+      "max-strength": { type: "string" },
       skip: { type: "string" },
       burst: { type: "string" },
       browsers: { type: "string" },
@@ -180,6 +184,7 @@ async function main() {
     baseImagesDir: options["base-images"],
     maxPhotoSide: options["photo-size"],
     skipProbability: options.skip,
+    maxStrength: options["max-strength"],
     log: (message: string) => (progress ? progress.log(message) : console.log(message)),
     progress: (total: number) => (progress = createProgressBar({ total, label: "simulate", unit: "captures" })),
   };

@@ -86,17 +86,17 @@ export type FleetOptions = {
 /** The extent of each parameter at strength 1. */
 export const CHARACTER_RANGES = {
   /** ±ln gain for red and blue. */
-  whiteBalanceLog: 0.16,
-  exposureEv: 0.6,
-  gammaLog: 0.18,
-  contrast: 0.35,
-  saturationLog: 0.35,
-  sharpenAmount: 1.2,
+  whiteBalanceLog: 0.32,
+  exposureEv: 1.2,
+  gammaLog: 0.3,
+  contrast: 0.5,
+  saturationLog: 0.6,
+  sharpenAmount: 1.5,
   noiseSd: 1.2,
   /** JPEG quality falls from 95 by up to this much. */
-  jpegQualityDrop: 35,
-  framingOffset: 0.05,
-  zoomDrop: 0.12,
+  jpegQualityDrop: 45,
+  framingOffset: 0.08,
+  zoomDrop: 0.2,
 } as const;
 
 /** How many device models a fleet of `devices` devices has: about a quarter of them get two devices. */
@@ -143,8 +143,9 @@ export function buildCameraCharacter(options: {
   const R = CHARACTER_RANGES;
   const scale = Math.min(1, maxPhotoSide / Math.max(nominalPhotoSize.width, nominalPhotoSize.height));
   const sharpenAmount = s * d.sharpen * R.sharpenAmount;
-  // Real phones almost all write 4:2:0; a near-neutral one may keep full chroma.
-  const chromaSubsampling: ChromaSubsampling = s * d.jpeg < 0.25 && random.chance(0.5) ? "4:4:4" : "4:2:0";
+  // Nearly every phone writes 4:2:0, so that is the neutral choice; full chroma (4:4:4) sets an
+  // encoder apart from the rest, which only strong characters do.
+  const chromaSubsampling: ChromaSubsampling = s >= 0.6 && random.chance(0.4) ? "4:4:4" : "4:2:0";
   return {
     whiteBalance: { r: Math.exp(s * d.whiteBalanceR * R.whiteBalanceLog), g: 1, b: Math.exp(s * d.whiteBalanceB * R.whiteBalanceLog) },
     exposureEv: s * d.exposure * R.exposureEv,

@@ -115,7 +115,7 @@ export async function runBrowserFleet(options: BrowserFleetOptions): Promise<Sim
   const skipProbability = options.skipProbability ?? 0.15;
   // The page's camera button takes one photo at a time: no bursts in this mode.
   const burstProbability = 0;
-  const fleet = createFleet({ seed, devices: options.devices, maxPhotoSide });
+  const fleet = createFleet({ seed, devices: options.devices, maxPhotoSide, maxStrength: options.maxStrength });
   const client = createParallaxClient({ serverUrl: options.server.url, fetch: options.server.fetch });
   const study = await resolveStudy(client, options.server, { seed, devices: options.devices, log });
   if (!study.id) throw new Error("--browsers needs --study ID or --new (a researcher token reads the pages' results back)");

@@ -50,6 +50,8 @@ export type SimulationOptions = {
   baseImagesDir?: string;
   /** Longest side of the rendered photos (default 1024). */
   maxPhotoSide?: number;
+  /** The strongest device model's strength (default 1: from a near-neutral camera to an extreme one). */
+  maxStrength?: number;
   skipProbability?: number;
   burstProbability?: number;
   /** Captures rendered, classified and uploaded at once (default 2). */
@@ -230,7 +232,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const maxPhotoSide = options.maxPhotoSide ?? 1024;
   const skipProbability = options.skipProbability ?? DEFAULT_SKIP;
   const burstProbability = options.burstProbability ?? DEFAULT_BURST;
-  const fleet = createFleet({ seed, devices: options.devices, maxPhotoSide });
+  const fleet = createFleet({ seed, devices: options.devices, maxPhotoSide, maxStrength: options.maxStrength });
 
   // 1. Study, devices and model (through the API), or the given model offline.
   let client: ParallaxClient | undefined;
