@@ -16,6 +16,7 @@ import { insertTestModel } from "@/lib/studies/test-fixtures";
 import { updateStudy } from "@/lib/studies/update-study";
 import type { CaptureMetaInput } from "./capture-schemas";
 import { ingestCaptureUpload, type IngestDependencies } from "./ingest-capture";
+import { getCapture } from "./list-captures";
 import { buildExifTiff, putExifIntoJpeg } from "./testing/build-exif";
 
 let db: TestDatabase;
@@ -78,7 +79,7 @@ async function expectRefused(promise: Promise<unknown>, code: string, reason?: s
 beforeAll(async () => {
   db = await createTestDatabase();
   root = mkdtempSync(path.join(tmpdir(), "ingest-"));
-  deps = { prisma: db.prisma, store: new LocalBlobStore(root), maxUploadBytes: 2_000_000, maxImagePixels: 5_000_000 };
+  deps = { prisma: db.prisma, sql: db.sql, store: new LocalBlobStore(root), maxUploadBytes: 2_000_000, maxImagePixels: 5_000_000 };
   await insertTestModel(db.prisma);
   const raw = Buffer.alloc(96 * 64 * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 7) & 0xff;
@@ -115,6 +116,8 @@ describe("ingestCaptureUpload", () => {
       exif: { make: "samsung", model: "SM-S911B" },
       capturedAt: "2026-11-20T13:03:07.000Z",
     });
+    // The answer is built without reading back; it must equal what a read returns.
+    expect(await getCapture(db.prisma, capture.id)).toEqual(capture);
     expect(capture.predictions).toHaveLength(1);
     expect(capture.predictions[0]).toMatchObject({ source: "device", backend: "wasm", top1Index: 0, top1Prob: 0.7, timings: { inferenceMs: 40 } });
     const file = path.join(root, capture.sha256.slice(0, 2), capture.sha256.slice(2, 4), capture.sha256);

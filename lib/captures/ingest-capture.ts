@@ -8,20 +8,30 @@ import { AppError } from "@/lib/api/app-error";
 import { iterateMultipart, type MultipartPart } from "@/lib/api/multipart";
 import { parseJsonText, parseWithSchema } from "@/lib/api/read-json-body";
 import type { DeviceAuth } from "@/lib/auth/authenticate-request";
-import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
+import type { Prediction, PrismaClient } from "@/lib/db/generated/client";
+import type { SqlExecutor } from "@/lib/db/sql-driver";
+import { diffDeviceIdentity, mergeDeviceIdentity, pickDeviceIdentity, type DeviceIdentityRow, type IdentityEvidence } from "@/lib/devices/device-identity";
 import { readClientHintHeaders } from "@/lib/devices/device-info";
 import { updateDeviceIdentity } from "@/lib/devices/update-device-identity";
 import { predictionRowData } from "@/lib/reference/reference-worker";
 import type { BlobStore, StoredBlob } from "@/lib/storage/blob-store";
 import { readStudySettings } from "@/lib/studies/study-settings";
 import { captureMetaSchema, type CaptureMeta, type CaptureView } from "./capture-schemas";
-import { CAPTURE_VIEW_INCLUDE, toCaptureView } from "./capture-views";
+import { CAPTURE_VIEW_INCLUDE, toCaptureView, type CaptureWithView } from "./capture-views";
+import { insertCaptureRows, type InsertedCapture } from "./insert-capture-rows";
 import { sanitizeImageStream, type SanitizedImage } from "./sanitize-image-stream";
+import { cacheUploadContext, forgetUploadContext, getCachedUploadContext } from "./upload-context-cache";
+import { generateUuidV7 } from "./uuid-v7";
 
 export const MAX_META_BYTES = 256 * 1024;
 
+/** Under load, waiting for a connection (PostgreSQL pool) or the single PGlite connection takes a while: wait, do not fail. */
+export const TRANSACTION_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
+
 export type IngestDependencies = {
   prisma: PrismaClient;
+  /** Raw SQL on the same database (the hot path's single insert statement). */
+  sql: SqlExecutor;
   store: BlobStore;
   maxUploadBytes: number;
   maxImagePixels: number;
@@ -51,10 +61,6 @@ async function discardUnusedBlob(deps: IngestDependencies, blob: StoredBlob): Pr
   if (!blob.created || uncommittedBlobs.has(blob.key)) return;
   const referenced = await deps.prisma.capture.count({ where: { blobKey: blob.key } });
   if (referenced === 0 && !uncommittedBlobs.has(blob.key)) await deps.store.delete(blob.key).catch(() => {});
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 async function readMetaPart(part: MultipartPart): Promise<CaptureMeta> {
@@ -102,6 +108,32 @@ export async function ingestCaptureUpload(deps: IngestDependencies, auth: Device
   }
 }
 
+type UploadContext = DeviceIdentityRow & { id: string; studyStatus: string; studySettings: unknown };
+
+const IDENTITY_COLUMNS = [
+  "userAgent", "uaBrands", "uaPlatform", "uaPlatformVersion", "uaModel", "uaMobile", "exifMake", "exifModel", "exifSoftware",
+  "gpuVendor", "gpuArchitecture", "gpuDevice", "gpuDescription", "ortVersion", "ortBundle", "hardwareConcurrency",
+  "screenWidth", "screenHeight", "devicePixelRatio", "deviceModelKey", "deviceModelSource",
+];
+
+/** The device's identity and its study's status and settings, in one query. */
+async function loadUploadContext(sql: SqlExecutor, deviceId: string): Promise<UploadContext> {
+  const cached = getCachedUploadContext<UploadContext>(deviceId);
+  if (cached) return cached;
+  const rows = await sql.query<UploadContext>(
+    `SELECT d."id", ${IDENTITY_COLUMNS.map((c) => `d."${c}"`).join(", ")}, s."status" AS "studyStatus", s."settings" AS "studySettings"
+     FROM "Device" d JOIN "Study" s ON s."id" = d."studyId" WHERE d."id" = $1`,
+    [deviceId],
+  );
+  if (!rows[0]) throw new AppError("unauthorized", "This device no longer exists; join the study again.", { reason: "invalid_token" });
+  cacheUploadContext(deviceId, rows[0]);
+  return rows[0];
+}
+
+async function sceneExists(sql: SqlExecutor, studyId: string, key: string): Promise<boolean> {
+  return (await sql.query(`SELECT 1 FROM "Scene" WHERE "studyId" = $1 AND "key" = $2`, [studyId, key])).length > 0;
+}
+
 async function ingestParts(deps: IngestDependencies, auth: DeviceAuth, request: Request, parts: AsyncGenerator<MultipartPart>): Promise<IngestResult> {
   const { prisma } = deps;
   const first = await parts.next();
@@ -111,23 +143,22 @@ async function ingestParts(deps: IngestDependencies, auth: DeviceAuth, request: 
     throw new AppError("forbidden", "This device token belongs to another study; join this study to upload to it.", { reason: "other_study" });
   }
 
-  const device = await prisma.device.findUniqueOrThrow({ where: { id: auth.deviceId }, include: { study: { select: { status: true, settings: true } } } });
-  if (device.study.status !== "open") throw new AppError("gone", "This study is closed and no longer accepts photos.", { reason: "study_closed" });
-  const settings = readStudySettings(device.study.settings);
-  if ((meta.captureMethod === "live-camera" && !settings.allowLiveCamera) || (meta.captureMethod === "gallery" && !settings.allowGallery)) {
-    throw new AppError("forbidden", `This study does not accept ${meta.captureMethod} photos.`, { reason: "capture_method_not_allowed", captureMethod: meta.captureMethod });
-  }
-
-  const stored = await findStoredCapture(prisma, auth.studyId, meta.clientCaptureId);
-  if (stored) {
+  const context = await loadUploadContext(deps.sql, auth.deviceId);
+  const settings = readStudySettings(context.studySettings);
+  const refuse = async (error: AppError): Promise<IngestResult> => {
+    // A retry of a capture stored before the study closed (or its rules changed) still gets its capture back.
+    const stored = await findStoredCapture(prisma, auth.studyId, meta.clientCaptureId);
+    if (!stored) throw error;
     assertSameDevice(stored, auth.deviceId);
     await drainRemainingParts(parts);
     return { status: 200, capture: toCaptureView(stored), duplicate: true };
+  };
+  if (context.studyStatus !== "open") return refuse(new AppError("gone", "This study is closed and no longer accepts photos.", { reason: "study_closed" }));
+  if ((meta.captureMethod === "live-camera" && !settings.allowLiveCamera) || (meta.captureMethod === "gallery" && !settings.allowGallery)) {
+    return refuse(new AppError("forbidden", `This study does not accept ${meta.captureMethod} photos.`, { reason: "capture_method_not_allowed", captureMethod: meta.captureMethod }));
   }
-
-  const scene = await prisma.scene.findUnique({ where: { studyId_key: { studyId: auth.studyId, key: meta.sceneKey } }, select: { id: true } });
-  if (!scene && !settings.allowUnknownScenes) {
-    throw new AppError("unprocessable", `The scene "${meta.sceneKey}" is not part of this study.`, { reason: "unknown_scene", sceneKey: meta.sceneKey });
+  if (!settings.allowUnknownScenes && !(await sceneExists(deps.sql, auth.studyId, meta.sceneKey))) {
+    return refuse(new AppError("unprocessable", `The scene "${meta.sceneKey}" is not part of this study.`, { reason: "unknown_scene", sceneKey: meta.sceneKey }));
   }
 
   const imagePart = await parts.next();
@@ -141,24 +172,69 @@ async function ingestParts(deps: IngestDependencies, auth: DeviceAuth, request: 
     const image = session.result();
     const extra = await parts.next();
     if (!extra.done) throw new AppError("bad_request", "A capture upload has exactly two parts: `meta` and `image`.", { reason: "too_many_parts" });
-    const capture = await commitCapture(deps, auth, request, meta, image, blob, device);
+    await recordIdentityEvidence(deps, context, request, meta, image);
+    const rowInput = {
+      id: generateUuidV7(),
+      sceneId: generateUuidV7(),
+      studyId: auth.studyId,
+      clientCaptureId: meta.clientCaptureId,
+      sceneKey: meta.sceneKey,
+      createScene: settings.allowUnknownScenes,
+      deviceId: auth.deviceId,
+      captureMethod: meta.captureMethod,
+      burstId: meta.burstId ?? null,
+      burstIndex: meta.burstIndex ?? null,
+      blobKey: blob.key,
+      sha256: blob.sha256,
+      originalSha256: image.originalSha256,
+      sizeBytes: blob.size,
+      width: image.width,
+      height: image.height,
+      mime: image.mime,
+      orientation: image.orientation,
+      exif: image.exif,
+      hadLocation: image.hadLocation,
+      clientCapturedAt: meta.capturedAt ? new Date(meta.capturedAt) : null,
+      predictions: meta.predictions,
+    };
+    let inserted = await insertCaptureRows(deps.sql, rowInput);
+    if (!inserted) {
+      const stored = await findStoredCapture(prisma, auth.studyId, meta.clientCaptureId);
+      if (stored) {
+        // Stored already (a retry, possibly racing the first attempt): nothing was written.
+        release();
+        await discardUnusedBlob(deps, blob);
+        assertSameDevice(stored, auth.deviceId);
+        return { status: 200, capture: toCaptureView(stored), duplicate: true };
+      }
+      // The scene was created by a concurrent upload after this statement's snapshot: once more.
+      inserted = await insertCaptureRows(deps.sql, rowInput);
+      if (!inserted) throw new Error(`The capture ${meta.clientCaptureId} could not be inserted (scene ${meta.sceneKey}).`);
+    }
     release();
+    const capture = toCaptureView(capturedRow(rowInput, inserted, meta));
     deps.onStored?.(capture);
     return { status: 201, capture, duplicate: false };
   } catch (error) {
     release();
-    if (isUniqueViolation(error)) {
-      // A concurrent attempt with the same clientCaptureId committed first.
-      const winner = await findStoredCapture(prisma, auth.studyId, meta.clientCaptureId);
-      if (winner) {
-        await discardUnusedBlob(deps, blob);
-        assertSameDevice(winner, auth.deviceId);
-        return { status: 200, capture: toCaptureView(winner), duplicate: true };
-      }
-    }
     await discardUnusedBlob(deps, blob);
     throw error;
   }
+}
+
+/** New identity evidence (the page's device info, request headers, the photo's camera EXIF) is written only when it changes something. */
+async function recordIdentityEvidence(deps: IngestDependencies, context: UploadContext, request: Request, meta: CaptureMeta, image: SanitizedImage): Promise<void> {
+  const evidence: IdentityEvidence = {
+    info: meta.device,
+    userAgentHeader: request.headers.get("user-agent"),
+    clientHintHeaders: readClientHintHeaders(request.headers),
+    // The photo's own camera identifies the device, unless it was picked from the gallery (could be any camera's).
+    ...(meta.captureMethod !== "gallery" && image.exif.model ? { exif: { make: image.exif.make, model: image.exif.model, software: image.exif.software } } : {}),
+  };
+  const before = pickDeviceIdentity(context);
+  if (Object.keys(diffDeviceIdentity(before, mergeDeviceIdentity(before, evidence))).length === 0) return;
+  forgetUploadContext(context.id);
+  await deps.prisma.$transaction((tx) => updateDeviceIdentity(tx, context, evidence), TRANSACTION_OPTIONS);
 }
 
 async function drainRemainingParts(parts: AsyncGenerator<MultipartPart>): Promise<void> {
@@ -169,66 +245,40 @@ async function drainRemainingParts(parts: AsyncGenerator<MultipartPart>): Promis
   }
 }
 
-type DeviceRow = Awaited<ReturnType<PrismaClient["device"]["findUniqueOrThrow"]>>;
-
-async function commitCapture(
-  deps: IngestDependencies,
-  auth: DeviceAuth,
-  request: Request,
-  meta: CaptureMeta,
-  image: SanitizedImage,
-  blob: StoredBlob,
-  device: DeviceRow,
-): Promise<CaptureView> {
-  const id = await deps.prisma.$transaction(async (tx) => {
-    // Scene on first use; ON CONFLICT makes concurrent first uses of one key safe.
-    await tx.$executeRaw`
-      INSERT INTO "Scene" ("id", "studyId", "key", "position")
-      SELECT gen_random_uuid()::text, ${auth.studyId}, ${meta.sceneKey},
-             COALESCE((SELECT MAX("position") + 1 FROM "Scene" WHERE "studyId" = ${auth.studyId}), 0)
-      ON CONFLICT ("studyId", "key") DO NOTHING`;
-    const scene = await tx.scene.findUniqueOrThrow({ where: { studyId_key: { studyId: auth.studyId, key: meta.sceneKey } }, select: { id: true } });
-    // The photo's own camera identifies the device, unless it was picked from the gallery (could be any camera's).
-    const identity = await updateDeviceIdentity(tx, device, {
-      info: meta.device,
-      userAgentHeader: request.headers.get("user-agent"),
-      clientHintHeaders: readClientHintHeaders(request.headers),
-      ...(meta.captureMethod !== "gallery" && image.exif.model ? { exif: { make: image.exif.make, model: image.exif.model, software: image.exif.software } } : {}),
-    });
-    const capture = await tx.capture.create({
-      data: {
-        studyId: auth.studyId,
-        clientCaptureId: meta.clientCaptureId,
-        sceneId: scene.id,
-        deviceId: auth.deviceId,
-        deviceModelKey: identity.deviceModelKey,
-        captureMethod: meta.captureMethod,
-        burstId: meta.burstId ?? null,
-        burstIndex: meta.burstIndex ?? null,
-        blobKey: blob.key,
-        sha256: blob.sha256,
-        originalSha256: image.originalSha256,
-        sizeBytes: blob.size,
-        width: image.width,
-        height: image.height,
-        mime: image.mime,
-        orientation: image.orientation,
-        exifMake: image.exif.make ?? null,
-        exifModel: image.exif.model ?? null,
-        exifSoftware: image.exif.software ?? null,
-        exif: image.exif,
-        hadLocation: image.hadLocation,
-        clientCapturedAt: meta.capturedAt ? new Date(meta.capturedAt) : null,
-        referenceStatus: "pending",
-      },
-      select: { id: true },
-    });
-    if (meta.predictions.length) {
-      await tx.prediction.createMany({ data: meta.predictions.map((prediction) => ({ ...predictionRowData(prediction), captureId: capture.id, studyId: auth.studyId })) });
-    }
-    await tx.device.update({ where: { id: auth.deviceId }, data: { lastSeenAt: new Date() } });
-    return capture.id;
-  });
-  const row = await deps.prisma.capture.findUniqueOrThrow({ where: { id }, include: CAPTURE_VIEW_INCLUDE });
-  return toCaptureView(row);
+/** The stored capture as the view mapper takes it, from what was just inserted (no read back). */
+function capturedRow(input: Parameters<typeof insertCaptureRows>[1], inserted: InsertedCapture, meta: CaptureMeta): CaptureWithView {
+  return {
+    id: inserted.id,
+    studyId: input.studyId,
+    clientCaptureId: input.clientCaptureId,
+    sceneId: inserted.sceneId,
+    deviceId: input.deviceId,
+    deviceModelKey: inserted.deviceModelKey,
+    captureMethod: input.captureMethod,
+    burstId: input.burstId,
+    burstIndex: input.burstIndex,
+    blobKey: input.blobKey,
+    sha256: input.sha256,
+    originalSha256: input.originalSha256,
+    sizeBytes: input.sizeBytes,
+    width: input.width,
+    height: input.height,
+    mime: input.mime,
+    orientation: input.orientation,
+    exifMake: input.exif.make ?? null,
+    exifModel: input.exif.model ?? null,
+    exifSoftware: input.exif.software ?? null,
+    exif: input.exif,
+    hadLocation: input.hadLocation,
+    clientCapturedAt: input.clientCapturedAt,
+    createdAt: inserted.createdAt,
+    referenceStatus: "pending",
+    referenceError: null,
+    referenceAttempts: 0,
+    scene: { key: meta.sceneKey },
+    predictions: meta.predictions.map((payload, index) => {
+      const data = predictionRowData(payload);
+      return { ...data, tensorSummary: data.tensorSummary ?? null, id: inserted.predictions[index]!.id, captureId: inserted.id, studyId: input.studyId, createdAt: new Date(inserted.predictions[index]!.createdAt) } as Prediction;
+    }),
+  };
 }

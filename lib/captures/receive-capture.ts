@@ -2,7 +2,7 @@
 // blob store and limits; a stored capture wakes the reference worker and notifies listeners.
 import "server-only";
 import type { DeviceAuth } from "@/lib/auth/authenticate-request";
-import { getPrisma } from "@/lib/db/database";
+import { getDatabase } from "@/lib/db/database";
 import { getServerEnv } from "@/lib/env/server-env";
 import { wakeReferenceWorker } from "@/lib/reference/start-reference-inference";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
@@ -11,9 +11,11 @@ import { ingestCaptureUpload, type IngestResult } from "./ingest-capture";
 
 export async function receiveCaptureUpload(request: Request, auth: DeviceAuth): Promise<IngestResult> {
   const env = getServerEnv();
+  const database = await getDatabase();
   return ingestCaptureUpload(
     {
-      prisma: await getPrisma(),
+      prisma: database.prisma,
+      sql: database.sql,
       store: getBlobStore(),
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
       maxImagePixels: env.MAX_IMAGE_PIXELS,

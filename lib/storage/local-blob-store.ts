@@ -9,6 +9,8 @@ import { Readable } from "node:stream";
 import { BlobNotFoundError, BlobTooLargeError, isValidBlobKey, type BlobInfo, type BlobSource, type BlobStore, type PutOptions, type StoredBlob } from "./blob-store";
 
 const TEMP_DIR = ".tmp";
+/** Small chunks are gathered into writes of about this size (one thread-pool round trip each). */
+const WRITE_BATCH_BYTES = 256 * 1024;
 
 function toAsyncIterable(source: BlobSource): AsyncIterable<Uint8Array> {
   if (source instanceof Uint8Array) {
@@ -32,6 +34,8 @@ async function fsyncDirectory(dir: string): Promise<void> {
 export class LocalBlobStore implements BlobStore {
   private readonly tempDir: string;
   private ready: Promise<void> | undefined;
+  /** Shard folders known to exist (saves a mkdir per put). */
+  private readonly knownDirectories = new Set<string>();
 
   constructor(readonly root: string) {
     this.tempDir = path.join(root, TEMP_DIR);
@@ -56,17 +60,29 @@ export class LocalBlobStore implements BlobStore {
     let size = 0;
     let closed = false;
     try {
+      let pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        if (pendingBytes === 0) return;
+        const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        let offset = 0;
+        while (offset < batch.byteLength) {
+          const { bytesWritten } = await handle.write(batch, offset, batch.byteLength - offset);
+          offset += bytesWritten;
+        }
+      };
       for await (const chunk of toAsyncIterable(source)) {
         options.signal?.throwIfAborted();
         size += chunk.byteLength;
         if (options.maxBytes !== undefined && size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
         hash.update(chunk);
-        let offset = 0;
-        while (offset < chunk.byteLength) {
-          const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
-          offset += bytesWritten;
-        }
+        pending.push(chunk);
+        pendingBytes += chunk.byteLength;
+        if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
       }
+      await flush();
       options.signal?.throwIfAborted();
       await handle.sync();
       await handle.close();
@@ -81,8 +97,20 @@ export class LocalBlobStore implements BlobStore {
         await utimes(finalPath, now, now).catch(() => {});
         return { key: sha256, sha256, size, created: false };
       }
-      await mkdir(path.dirname(finalPath), { recursive: true });
-      await rename(tempPath, finalPath);
+      const folder = path.dirname(finalPath);
+      if (!this.knownDirectories.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        this.knownDirectories.add(folder);
+      }
+      try {
+        await rename(tempPath, finalPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        // The shard folder was removed behind our back: make it again.
+        this.knownDirectories.delete(folder);
+        await mkdir(folder, { recursive: true });
+        await rename(tempPath, finalPath);
+      }
       await fsyncDirectory(path.dirname(finalPath));
       return { key: sha256, sha256, size, created: true };
     } catch (error) {

@@ -48,7 +48,7 @@ export async function addScenes(prisma: PrismaClient, studyId: string, scenes: S
     const created = toCreate.length;
     const result = await tx.scene.findMany({ where: { studyId, key: { in: scenes.map((scene) => scene.key) } }, orderBy: { position: "asc" } });
     return { created, updated, scenes: result };
-  });
+  }, { maxWait: 60_000, timeout: 120_000 });
 }
 
 export async function listScenes(prisma: PrismaClient, studyId: string) {

@@ -1,4 +1,5 @@
 // Changing a study's name, texts, settings or status (closing it stops joins and uploads).
+import { forgetAllUploadContexts } from "@/lib/captures/upload-context-cache";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { getStudyById } from "./get-study";
 import type { UpdateStudyInput } from "./study-schemas";
@@ -7,7 +8,7 @@ import { STUDY_VIEW_INCLUDE, type StudyWithCounts } from "./study-views";
 
 export async function updateStudy(prisma: PrismaClient, id: string, input: UpdateStudyInput): Promise<StudyWithCounts> {
   const current = await getStudyById(prisma, id);
-  return prisma.study.update({
+  const updated = await prisma.study.update({
     where: { id },
     data: {
       ...(input.name !== undefined ? { name: input.name } : {}),
@@ -18,4 +19,7 @@ export async function updateStudy(prisma: PrismaClient, id: string, input: Updat
     },
     include: STUDY_VIEW_INCLUDE,
   });
+  // Uploads must see a closed study (or changed rules) at once.
+  forgetAllUploadContexts();
+  return updated;
 }

@@ -1,0 +1,344 @@
+// Ingest benchmark: 32 concurrent phones upload a 200 KB JPEG with two predictions each to
+// POST /api/v1/captures of the real built server, on embedded PGlite and on PostgreSQL, against a
+// baseline measured in the same run (a bare node:http server that streams the same body to disk
+// and inserts one row). Reports captures/s and p50/p99 latency. Targets: ≥ 100 captures/s on
+// PGlite and ≥ 30 % of the baseline's rate.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import sharp from "sharp";
+import { buildExifTiff, putExifIntoJpeg } from "@/lib/captures/testing/build-exif";
+import { buildIfNeeded } from "../scripts/lib/build-if-needed";
+import { recordBenchResults, type BenchRow } from "./lib/record-results";
+
+const CLIENTS = 32;
+const WARMUP = 64;
+const MEASURED = Number(process.env.INGEST_BENCH_CAPTURES ?? 1200);
+const POSTGRES_URL = process.env.INGEST_BENCH_POSTGRES ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const ADMIN_TOKEN = "ingest-bench-admin-token-0123456789";
+const BOUNDARY = "----parallaxIngestBench";
+
+process.env.PARALLAX_DIST_DIR ||= ".next-bench";
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output.join("")}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // starting
+    }
+    if (Date.now() > deadline) throw new Error(`no answer from ${url}:\n${output.join("")}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+type Proc = { url: string; output: string[]; pid: number; stop(): Promise<void> };
+
+/** CPU seconds (user + system) used so far by a process and its descendants, from /proc. */
+function cpuSecondsOfTree(rootPid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // gone
+    }
+  }
+  let ticks = 0;
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    ticks += stats.get(pid)?.ticks ?? 0;
+    for (const [child, stat] of stats) if (stat.ppid === pid) queue.push(child);
+  }
+  return ticks / 100;
+}
+
+async function startProcess(args: string[], env: Record<string, string>, healthPath: string): Promise<Proc> {
+  const port = await freePort();
+  const output: string[] = [];
+  const child = spawn(process.execPath, args.map((a) => a.replace("{PORT}", String(port))), { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  child.stdout!.on("data", (c) => output.push(String(c)));
+  child.stderr!.on("data", (c) => output.push(String(c)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}${healthPath}`, child, output);
+  return {
+    url,
+    output,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        process.kill(-child.pid!, "SIGTERM");
+        setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 10_000).unref();
+      }),
+  };
+}
+
+function startParallax(dataDir: string, databaseUrl: string): Promise<Proc> {
+  return startProcess(
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", "{PORT}", "-H", "127.0.0.1"],
+    {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      PARALLAX_ADMIN_TOKEN: ADMIN_TOKEN,
+      PARALLAX_ADMIN_PASSWORD: "bench-password",
+      PARALLAX_DEMO: "0",
+      // All 32 "phones" come from one address here; per-IP limits would measure the limiter.
+      RATE_LIMIT_IP_PER_MINUTE: "0",
+      RATE_LIMIT_DEVICE_PER_MINUTE: "0",
+      RATE_LIMIT_JOIN_PER_MINUTE: "0",
+      // The reference worker would compete for the same two cores; this measures ingestion.
+      REFERENCE_CONCURRENCY: process.env.INGEST_BENCH_REFERENCE_CONCURRENCY ?? "1",
+    },
+    "/api/health",
+  );
+}
+
+function startBaseline(dir: string, databaseUrl?: string): Promise<Proc> {
+  return startProcess([path.join("node_modules", "tsx", "dist", "cli.mjs"), path.join("bench", "lib", "ingest-baseline-server.ts"), "{PORT}", dir, ...(databaseUrl ? [databaseUrl] : [])], {}, "/");
+}
+
+/** A ~200 KB camera JPEG (noise keeps it from compressing away) with EXIF Make/Model. */
+async function makeBenchPhoto(): Promise<Buffer> {
+  const width = 800;
+  const height = 600;
+  const raw = randomBytes(width * height * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (raw[i]! >> 3) + ((i % (width * 3)) >> 4) + 40;
+  let quality = 96;
+  let jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  while (jpeg.length > 205_000 && quality > 20) {
+    quality -= 2;
+    jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  }
+  return putExifIntoJpeg(jpeg, buildExifTiff({ make: "Google", model: "Pixel 7", software: "bench", orientation: 1 }));
+}
+
+/** The photo with a unique JPEG comment (COM) segment, so every upload is a distinct blob of the same size. */
+function uniquePhoto(photo: Buffer, n: number): Buffer {
+  const text = Buffer.from(`bench-${n.toString().padStart(10, "0")}`, "latin1");
+  const segment = Buffer.alloc(4);
+  segment.writeUInt16BE(0xfffe, 0);
+  segment.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([photo.subarray(0, 2), segment, text, photo.subarray(2)]);
+}
+
+function prediction(modelSha256: string, variant: string) {
+  return {
+    source: "device",
+    variant,
+    backend: "wasm",
+    runtime: "onnxruntime-web",
+    runtimeVersion: "1.30.0",
+    threads: 4,
+    modelSha256,
+    preprocessingId: "bench-preprocessing",
+    tensorSha256: "b".repeat(64),
+    top: Array.from({ length: 5 }, (_, i) => ({ index: i, label: `label ${i}`, prob: [0.6, 0.2, 0.1, 0.06, 0.04][i]! })),
+    timings: { decodeMs: 40.5, preprocessMs: 8.25, inferenceMs: 31.75 },
+  };
+}
+
+function multipartBody(meta: unknown, image: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(meta)}\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    image,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+/** One POST; a keep-alive connection the server closed just as it was reused is retried once (uploads are idempotent). */
+async function post(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  try {
+    return await postOnce(url, body, headers);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ECONNRESET") throw error;
+    return postOnce(url, body, headers);
+  }
+}
+
+function postOnce(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-type": `multipart/form-data; boundary=${BOUNDARY}`, "content-length": String(body.length) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (c) => chunks.push(c));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+type Run = { rate: number; p50: number; p99: number; count: number; seconds: number; serverCpuMsPerUpload?: number };
+
+/** `CLIENTS` concurrent loops sending `total` uploads; latency per request in ms. */
+async function drive(total: number, send: (n: number, client: number) => Promise<void>): Promise<Run> {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (;;) {
+        const n = next++;
+        if (n >= total) return;
+        const t0 = performance.now();
+        await send(n, client);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { rate: total / seconds, p50: at(0.5), p99: at(0.99), count: total, seconds };
+}
+
+async function benchParallax(url: string, photo: Buffer, pid: number): Promise<Run> {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
+  const study = (await (await fetch(`${url}/api/v1/studies`, { method: "POST", headers: admin, body: JSON.stringify({ name: "ingest bench" }) })).json()) as { code: string; study: { model: { sha256: string } } };
+  const tokens = await Promise.all(
+    Array.from({ length: CLIENTS }, async () => ((await (await fetch(`${url}/api/v1/join/${study.code}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { deviceToken: string }).deviceToken),
+  );
+  const modelSha = study.study.model.sha256;
+  let offset = 0;
+  const send = async (n: number, client: number) => {
+    const meta = { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha, "original"), prediction(modelSha, "rectified")] };
+    const response = await post(`${url}/api/v1/captures`, multipartBody(meta, uniquePhoto(photo, offset + n)), { authorization: `Bearer ${tokens[client]}` });
+    if (response.status !== 201) throw new Error(`upload ${n}: ${response.status} ${response.text.slice(0, 300)}`);
+  };
+  await drive(WARMUP, send);
+  offset = WARMUP;
+  const cpuBefore = cpuSecondsOfTree(pid);
+  const run = await drive(MEASURED, send);
+  return { ...run, serverCpuMsPerUpload: ((cpuSecondsOfTree(pid) - cpuBefore) * 1000) / MEASURED };
+}
+
+async function benchBaseline(url: string, photo: Buffer, modelSha: string, pid: number): Promise<Run> {
+  const send = async (n: number) => {
+    const meta = { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha, "original"), prediction(modelSha, "rectified")] };
+    const response = await post(`${url}/upload`, multipartBody(meta, uniquePhoto(photo, n)), {});
+    if (response.status !== 201) throw new Error(`baseline upload ${n}: ${response.status}`);
+  };
+  await drive(WARMUP, send);
+  const cpuBefore = cpuSecondsOfTree(pid);
+  const run = await drive(MEASURED, send);
+  return { ...run, serverCpuMsPerUpload: ((cpuSecondsOfTree(pid) - cpuBefore) * 1000) / MEASURED };
+}
+
+async function main() {
+  await buildIfNeeded();
+  const photo = await makeBenchPhoto();
+  console.log(`photo: ${photo.length} bytes; ${CLIENTS} clients; ${MEASURED} measured uploads after ${WARMUP} warm-up`);
+  const rows: BenchRow[] = [];
+  const results: Record<string, { parallax: Run; baseline: Run }> = {};
+
+  const kinds = (process.env.INGEST_BENCH_KINDS ?? "pglite,postgresql").split(",").filter((k): k is "pglite" | "postgresql" => k === "pglite" || k === "postgresql");
+  for (const kind of kinds) {
+    const work = mkdtempSync(path.join(tmpdir(), `ingest-bench-${kind}-`));
+    let databaseUrl = "";
+    let dropDatabase = async () => {};
+    if (kind === "postgresql") {
+      const name = `parallax_bench_${randomBytes(4).toString("hex")}`;
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      try {
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.end();
+      } catch (error) {
+        console.log(`PostgreSQL at ${POSTGRES_URL} is not available (${(error as Error).message}); skipping it.`);
+        rmSync(work, { recursive: true, force: true });
+        continue;
+      }
+      const url = new URL(POSTGRES_URL);
+      url.pathname = `/${name}`;
+      databaseUrl = url.toString();
+      dropDatabase = async () => {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.end();
+      };
+    }
+    try {
+      console.log(`${kind}: baseline…`);
+      const baseline = await startBaseline(path.join(work, "baseline"), databaseUrl || undefined);
+      const baselineRun = await benchBaseline(baseline.url, photo, "a".repeat(64), baseline.pid);
+      console.log(`${kind}: baseline ${baselineRun.rate.toFixed(1)}/s; Parallax…`);
+      await baseline.stop();
+      if (kind === "postgresql") {
+        // A clean database for Parallax (the baseline left its table there).
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        await client.query("DROP TABLE upload");
+        await client.end();
+      }
+      const server = await startParallax(path.join(work, "parallax"), databaseUrl);
+      let parallaxRun: Run;
+      try {
+        parallaxRun = await benchParallax(server.url, photo, server.pid);
+      } catch (error) {
+        console.error(`server output:\n${server.output.join("").slice(-4000)}`);
+        throw error;
+      } finally {
+        await server.stop();
+      }
+      console.log(`${kind}: Parallax ${parallaxRun.rate.toFixed(1)}/s, ${parallaxRun.serverCpuMsPerUpload!.toFixed(1)} ms server CPU per upload (baseline ${baselineRun.serverCpuMsPerUpload!.toFixed(1)} ms)`);
+      results[kind] = { parallax: parallaxRun, baseline: baselineRun };
+      const ratio = parallaxRun.rate / baselineRun.rate;
+      rows.push(
+        { metric: `${kind}: Parallax captures/s`, value: parallaxRun.rate, unit: "/s" },
+        { metric: `${kind}: Parallax latency p50 / p99`, value: `${parallaxRun.p50.toFixed(0)} / ${parallaxRun.p99.toFixed(0)}`, unit: "ms" },
+        { metric: `${kind}: baseline uploads/s`, value: baselineRun.rate, unit: "/s" },
+        { metric: `${kind}: baseline latency p50 / p99`, value: `${baselineRun.p50.toFixed(0)} / ${baselineRun.p99.toFixed(0)}`, unit: "ms" },
+        { metric: `${kind}: Parallax / baseline`, value: `${(ratio * 100).toFixed(0)} %` },
+        { metric: `${kind}: server CPU per upload, Parallax / baseline`, value: `${parallaxRun.serverCpuMsPerUpload!.toFixed(1)} / ${baselineRun.serverCpuMsPerUpload!.toFixed(1)}`, unit: "ms" },
+      );
+    } finally {
+      await dropDatabase().catch(() => {});
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  const pglite = results.pglite;
+  const meetsRate = pglite !== undefined && pglite.parallax.rate >= 100;
+  const meetsRatios = Object.values(results).every((r) => r.parallax.rate / r.baseline.rate >= 0.3);
+  recordBenchResults({
+    name: "ingest",
+    description: `${CLIENTS} concurrent clients upload a ${(photo.length / 1024).toFixed(0)} KB JPEG with two predictions (${MEASURED} uploads after ${WARMUP} warm-up) to POST /api/v1/captures of the built server (next start), each as its own device; baseline: a bare node:http server streaming the same multipart body to disk (fsync + rename) and inserting one row, same database kind, same run. Client and server share the machine. Per-IP/device rate limits off (all clients share one address).`,
+    rows,
+    verdict: `${meetsRate ? "meets" : "MISSES"} ≥ 100 captures/s on PGlite (${pglite ? pglite.parallax.rate.toFixed(0) : "n/a"}/s); ${meetsRatios ? "meets" : "MISSES"} ≥ 30 % of the baseline (${Object.entries(results)
+      .map(([kind, r]) => `${kind} ${((r.parallax.rate / r.baseline.rate) * 100).toFixed(0)} %`)
+      .join(", ")})`,
+  });
+  agent.destroy();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
