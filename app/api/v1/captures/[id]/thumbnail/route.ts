@@ -13,8 +13,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { size } = readQuery(request, thumbnailQuerySchema);
   await requireResearcher(request);
+  const { size } = readQuery(request, thumbnailQuerySchema);
   const { id } = await context.params;
   const etag = request.headers.get("if-none-match");
   const thumbnail = await getCaptureThumbnail(await getPrisma(), getBlobStore(), getThumbnailCache(getServerEnv().dataDir), id, size);

@@ -12,8 +12,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const query = readQuery(request, instabilityQuerySchema);
   await requireResearcher(request);
+  const query = readQuery(request, instabilityQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return jsonResponse(instabilityResponseSchema, await getStudyInstability(sql, id, query));

@@ -12,8 +12,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { format, ...query } = readQuery(request, analyticsQuerySchema);
   await requireResearcher(request);
+  const { format, ...query } = readQuery(request, analyticsQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return respondWithChart(activityResponseSchema, await getCaptureActivity(sql, id, query), format, `activity-${id}`);

@@ -11,8 +11,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const query = readQuery(request, breakdownQuerySchema);
   await requireResearcher(request);
+  const query = readQuery(request, breakdownQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return respondWithChart(breakdownResponseSchema, await getBreakdown(sql, id, query), query.format, `breakdown-${id}`);

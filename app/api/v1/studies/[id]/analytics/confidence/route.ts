@@ -11,8 +11,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const query = readQuery(request, confidenceQuerySchema);
   await requireResearcher(request);
+  const query = readQuery(request, confidenceQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return respondWithChart(confidenceResponseSchema, await getConfidenceDistribution(sql, id, query), query.format, `confidence-${id}`);

@@ -11,8 +11,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const query = readQuery(request, growthQuerySchema);
   await requireResearcher(request);
+  const query = readQuery(request, growthQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return respondWithChart(growthResponseSchema, await getGrowthCurve(sql, id, query), query.format, `growth-${id}`);

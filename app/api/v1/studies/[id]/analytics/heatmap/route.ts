@@ -11,8 +11,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const query = readQuery(request, analyticsQuerySchema);
   await requireResearcher(request);
+  const query = readQuery(request, analyticsQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return respondWithChart(heatmapResponseSchema, await getPairwiseHeatmap(sql, id, query), query.format, `heatmap-${id}`);

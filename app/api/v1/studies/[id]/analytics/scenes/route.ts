@@ -12,8 +12,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { format, ...query } = readQuery(request, divergentScenesQuerySchema);
   await requireResearcher(request);
+  const { format, ...query } = readQuery(request, divergentScenesQuerySchema);
   const { id } = await context.params;
   const { sql } = await getDatabase();
   return respondWithChart(divergentScenesResponseSchema, await listDivergentScenes(sql, id, query), format, `divergent-scenes-${id}`);

@@ -13,8 +13,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request, context: { params: Promise<{ id: string; sceneId: string }> }) => {
-  const query = readQuery(request, instabilityQuerySchema);
   await requireResearcher(request);
+  const query = readQuery(request, instabilityQuerySchema);
   const { id, sceneId } = await context.params;
   const { sql } = await getDatabase();
   return jsonResponse(sceneReportResponseSchema, await getSceneReport(sql, id, sceneId, query));
