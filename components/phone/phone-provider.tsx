@@ -190,6 +190,7 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
         const ort = { version: runtime.runtimeVersion.slice(0, 60), bundle: runtime.runtimeBundle.slice(0, 120), crossOriginIsolated: runtime.crossOriginIsolated, threads: runtime.threads };
         deviceInfoRef.current = { ...deviceInfoRef.current, ort };
         setDeviceInfo(deviceInfoRef.current);
+        performance.mark("parallax:model-ready");
         setModel({ phase: "ready", runtime });
         // So that a first photo taken without a network can still be classified.
         void keepImageDecodersOffline()

@@ -4,7 +4,7 @@
 // when it refused). Fixed-size photo box and placeholder lines, so nothing jumps as results arrive.
 import { useEffect } from "react";
 import { captureMethodLabel } from "./capture-method-label";
-import type { CaptureEntry, UploadState } from "./phone-provider";
+import { usePhone, type CaptureEntry, type UploadState } from "./phone-provider";
 import styles from "./phone.module.css";
 
 function UploadBadge({ upload }: { upload: UploadState }) {
@@ -19,6 +19,7 @@ function UploadBadge({ upload }: { upload: UploadState }) {
 }
 
 export function ResultCard({ entry, showResults }: { entry: CaptureEntry; showResults: boolean }) {
+  const { model } = usePhone();
   const prediction = entry.outcome?.prediction;
   const shown = Boolean(prediction && showResults);
   useEffect(() => {
@@ -44,8 +45,8 @@ export function ResultCard({ entry, showResults }: { entry: CaptureEntry; showRe
         )}
         {entry.upload.kind === "waiting" && entry.upload.error && <p className={styles.meta}>Last attempt: {entry.upload.error}</p>}
         {entry.classifying ? (
-          <div className={styles.placeholderLines} aria-label="The model is looking at your photo" role="status">
-            <span className="small muted">The model is looking at your photo…</span>
+          <div className={styles.placeholderLines} role="status">
+            <span className="small muted">{model.phase === "ready" ? "The model is looking at your photo…" : "Saved. The model looks at it as soon as it has downloaded…"}</span>
             {[80, 60, 50, 40, 30].map((width) => (
               <div key={width} className={styles.placeholderLine} style={{ width: `${width}%` }} />
             ))}
