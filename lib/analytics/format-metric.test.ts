@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatInterval, formatPercent, formatRatio, formatRatioWithInterval, formatTimestamp } from "./format-metric";
+import { formatCount, formatInterval, formatIntervalRange, formatPercent, formatRatio, formatRatioWithInterval, formatTimestamp } from "./format-metric";
 
 const plain = (text: string) => text.replaceAll("\u00a0", " ");
 
@@ -21,6 +21,8 @@ describe("format-metric", () => {
     expect(plain(formatRatio({ numerator: 0, denominator: 0, value: null }, "scenes"))).toBe("— (0 / 0 scenes)");
     expect(plain(formatInterval({ lower: 0.1134, upper: 0.1741 }))).toBe("95% CI 11.3–17.4 %");
     expect(formatInterval(null)).toBe("");
+    expect(plain(formatIntervalRange({ lower: 0, upper: 0.5 }))).toBe("0.0–50.0 %");
+    expect(formatIntervalRange(null)).toBe("—");
     expect(plain(formatRatioWithInterval({ numerator: 71, denominator: 500, value: 0.142 }, { lower: 0.113, upper: 0.174 }, "scenes"))).toBe(
       "14.2 % (71 / 500 scenes), 95% CI 11.3–17.4 %",
     );

@@ -29,10 +29,15 @@ export function formatRatio(ratio: RatioLike, noun: string, digits = 1): string 
   return `${formatPercent(ratio.value, digits)} (${formatCounts(ratio, noun)})`;
 }
 
+/** "11.3–17.4 %"; null (nothing counted) → "—". */
+export function formatIntervalRange(interval: IntervalLike, digits = 1): string {
+  if (!interval) return "—";
+  return `${(interval.lower * 100).toFixed(digits)}–${(interval.upper * 100).toFixed(digits)}${NBSP}%`;
+}
+
 /** "95% CI 11.3–17.4 %"; null (nothing counted) → "". */
 export function formatInterval(interval: IntervalLike, digits = 1): string {
-  if (!interval) return "";
-  return `95%${NBSP}CI ${(interval.lower * 100).toFixed(digits)}–${(interval.upper * 100).toFixed(digits)}${NBSP}%`;
+  return interval ? `95%${NBSP}CI ${formatIntervalRange(interval, digits)}` : "";
 }
 
 /** "14.2 % (71 / 500 scenes), 95% CI 11.3–17.4 %" */

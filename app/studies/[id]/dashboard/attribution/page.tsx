@@ -1,0 +1,167 @@
+// Where instability comes from. Runtime: the phone's top-1 vs the server reference's on the very
+// same stored bytes (flip rate per device model and backend). Capture: label instability when
+// every photo is classified by the server reference, i.e. what remains when only the cameras
+// differ; the share of phone-unstable scenes that the reference makes stable. Compression: the
+// reference re-run on re-encoded copies of each capture.
+import type { Metadata } from "next";
+import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
+import { CHART_COLORS } from "@/components/charts/chart-theme";
+import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import styles from "@/components/dashboard/dashboard.module.css";
+import { EmptyState } from "@/components/dashboard/empty-state";
+import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
+import { MetricTile } from "@/components/dashboard/metric-tile";
+import { ResearcherPage } from "@/components/researcher/researcher-page";
+import { csvHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
+import { formatCount, formatInterval, formatIntervalRange, formatPercent, formatRatio, type RatioLike } from "@/lib/analytics/format-metric";
+import { getAttribution } from "@/lib/analytics/get-study-charts";
+import { computeBootstrapInterval } from "@/lib/instability/compute-bootstrap-interval";
+
+export const metadata: Metadata = { title: "Attribution · Dashboard" };
+export const dynamic = "force-dynamic";
+
+const PROBE_NAMES: Record<string, string> = { lossless: "Lossless pixels", "jpeg-q95": "JPEG quality 95", "jpeg-q75": "JPEG quality 75", "jpeg-q50": "JPEG quality 50" };
+
+function RatioTable({ rows, keyTitle, noun, testId }: { rows: (RatioLike & { key: string })[]; keyTitle: string; noun: string; testId: string }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{keyTitle}</th>
+          <th className={styles.numeric}>Rate</th>
+          <th className={styles.numeric}>95% CI</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key} data-testid={testId} data-key={row.key}>
+            <td>{row.key}</td>
+            <Num>{formatRatio(row, noun)}</Num>
+            <Num>{formatIntervalRange(computeBootstrapInterval(row))}</Num>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+async function Attribution({ studyId, searchParams }: { studyId: string; searchParams: SearchParamsRecord }) {
+  const { sql, parsed, frame } = await loadDashboard(studyId, "attribution", searchParams);
+  if (!parsed.ok) return <DashboardFrame {...frame} filterError={parsed.message}>{null}</DashboardFrame>;
+  const { query, filters } = parsed;
+  const report = (await getAttribution(sql, studyId, query)).body;
+  const flips = report.runtimeFlipRate;
+  const csv = csvHref(studyId, "attribution", filters);
+  const comparison = [
+    { key: "Phones' own predictions", ...report.deviceInstability, color: CHART_COLORS.device },
+    { key: "Server reference on the same photos", ...report.captureInstability, color: CHART_COLORS.reference },
+  ];
+  return (
+    <DashboardFrame {...frame}>
+      <div className={styles.tiles}>
+        <MetricTile
+          testId="metric-runtime-flip-rate"
+          label="Runtime flip rate"
+          value={formatPercent(flips.overall.value)}
+          detail={`${formatRatio(flips.overall, "captures")}${flips.overall.denominator ? `, ${formatInterval(computeBootstrapInterval(flips.overall))}` : ""}`}
+          note="Phone top-1 ≠ server reference top-1 on the same stored bytes."
+        />
+        <MetricTile
+          testId="metric-capture-instability"
+          label="Capture instability (reference votes)"
+          value={formatPercent(report.captureInstability.value)}
+          detail={`${formatRatio(report.captureInstability, "eligible scenes")}; phones: ${formatRatio(report.deviceInstability, "eligible scenes")}`}
+          note="What remains when every photo is classified the same way on the server."
+        />
+        <MetricTile
+          testId="metric-stabilised"
+          label="Stabilised by the reference"
+          value={formatPercent(report.stabilisedByReference.value)}
+          detail={formatRatio(report.stabilisedByReference, "phone-unstable scenes")}
+          note="Unstable with phone votes, stable with reference votes: runtime-caused."
+        />
+      </div>
+
+      {flips.overall.denominator === 0 ? (
+        <EmptyState title="No capture has both a phone and a server reference prediction yet">
+          The runtime flip rate compares the two on the same bytes. The server runs the reference in the background after each upload; reload in a while.
+        </EmptyState>
+      ) : (
+        <div className={styles.grid2}>
+          <ChartCard
+            title="Runtime flip rate per device model"
+            testId="flips-by-model"
+            description={`How often the phone's own inference disagrees with the server reference on the same photo, per device model (${formatCount(flips.byDeviceModel.length)}).`}
+            csvHref={csv}
+            table={<RatioTable rows={flips.byDeviceModel} keyTitle="Device model" noun="captures" testId="flip-model-row" />}
+          >
+            <RatioBarChart rows={flips.byDeviceModel} noun="captures" ariaLabel="Bar chart of runtime flip rate per device model" />
+          </ChartCard>
+          <ChartCard
+            title="Runtime flip rate per backend"
+            testId="flips-by-backend"
+            description="The same per inference backend the phone used (WebGPU kernels, WASM, …)."
+            csvHref={csv}
+            table={<RatioTable rows={flips.byBackend} keyTitle="Backend" noun="captures" testId="flip-backend-row" />}
+          >
+            <RatioBarChart rows={flips.byBackend} noun="captures" ariaLabel="Bar chart of runtime flip rate per backend" />
+          </ChartCard>
+        </div>
+      )}
+
+      <div className={styles.grid2}>
+        <ChartCard
+          title="Capture instability vs phone instability"
+          testId="capture-vs-phone"
+          description={`Label instability from the phones' votes is ${formatRatio(report.deviceInstability, "eligible scenes")}; from the server reference's votes on the same photos ${formatRatio(report.captureInstability, "eligible scenes")}. The gap is what the phones' runtimes add.`}
+          csvHref={csv}
+          table={<RatioTable rows={comparison} keyTitle="Votes from" noun="scenes" testId="comparison-row" />}
+        >
+          <RatioBarChart rows={comparison} noun="eligible scenes" ariaLabel="Bar chart comparing label instability from phone votes and from reference votes" labelChars={20} />
+        </ChartCard>
+        <ChartCard
+          title="Compression probe"
+          testId="compression-probe"
+          description={
+            report.compressionProbe.length
+              ? "The server reference re-run on each capture re-encoded at several settings: how often its top-1 changes against the stored photo."
+              : "No compression-probe results in this study yet."
+          }
+          csvHref={csv}
+          table={
+            report.compressionProbe.length ? (
+              <RatioTable rows={report.compressionProbe.map((r) => ({ ...r, key: PROBE_NAMES[r.key] ?? r.key }))} keyTitle="Re-encoding" noun="captures" testId="probe-row" />
+            ) : undefined
+          }
+        >
+          {report.compressionProbe.length ? (
+            <RatioBarChart
+              rows={report.compressionProbe.map((r) => ({ ...r, label: PROBE_NAMES[r.key] ?? r.key }))}
+              noun="captures probed"
+              color={CHART_COLORS.reference}
+              ariaLabel="Bar chart of the reference's flip rate per re-encoding"
+            />
+          ) : (
+            <div className={styles.empty} data-testid="empty-state">
+              <p>
+                The probe re-encodes each capture at JPEG quality 50, 75 and 95 and as lossless pixels and runs the server reference on each; its flip rates appear here
+                once the server has stored such variant predictions. Nothing has been probed under these filters.
+              </p>
+            </div>
+          )}
+        </ChartCard>
+      </div>
+    </DashboardFrame>
+  );
+}
+
+export default async function DashboardAttributionPage({ params, searchParams }: DashboardPageProps) {
+  const { id } = await params;
+  const sp = await searchParams;
+  return (
+    <ResearcherPage path={dashboardPagePath(id, "attribution", sp)}>
+      <Attribution studyId={id} searchParams={sp} />
+    </ResearcherPage>
+  );
+}
