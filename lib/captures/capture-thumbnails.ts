@@ -5,7 +5,7 @@
 // shared by every capture with the same bytes. Only a few fixed sizes exist, which bounds the cache.
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { AppError } from "@/lib/api/app-error";
@@ -29,6 +29,25 @@ export type ThumbnailCache = {
 
 export function thumbnailCacheDir(dataDir: string): string {
   return path.join(dataDir, "thumbnails");
+}
+
+function thumbnailFile(dir: string, sha256: string, size: ThumbnailSize): string {
+  return path.join(dir, sha256.slice(0, 2), `${sha256}-${size}.jpg`);
+}
+
+/** Removes every cached thumbnail of the stored photo `sha256` (its photo was deleted); returns how many existed. */
+export async function removeCachedThumbnails(dir: string, sha256: string): Promise<number> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return 0;
+  let removed = 0;
+  for (const size of THUMBNAIL_SIZES) {
+    try {
+      await unlink(thumbnailFile(dir, sha256, size));
+      removed += 1;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  return removed;
 }
 
 /** Renders one thumbnail (JPEG, quality 78, orientation applied, longest side ≤ size). */
@@ -58,7 +77,7 @@ export function createThumbnailCache(dir: string): ThumbnailCache {
   return {
     async get(sha256, size, readOriginal) {
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
-      const file = path.join(dir, sha256.slice(0, 2), `${sha256}-${size}.jpg`);
+      const file = thumbnailFile(dir, sha256, size);
       try {
         return { bytes: await readFile(file), sha256, size, cached: true };
       } catch (error) {
