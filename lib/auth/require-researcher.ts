@@ -7,14 +7,7 @@ import { getServerEnv } from "@/lib/env/server-env";
 import { authenticateDevice, authenticateResearcher, type AuthOptions, type DeviceAuth, type ResearcherAuth } from "./authenticate-request";
 import { readBearerToken } from "./request-credentials";
 import { hashSecretToken } from "./secret-tokens";
-
-/**
- * Device tokens already checked, for a few seconds: a phone uploading a burst is not looked up
- * again for every photo. A revoked device stops working within this time.
- */
-const DEVICE_AUTH_TTL_MS = 10_000;
-const DEVICE_AUTH_CACHE_LIMIT = 20_000;
-const deviceAuthCache: Map<string, { auth: DeviceAuth; until: number }> = ((globalThis as { __parallaxDeviceAuth?: Map<string, { auth: DeviceAuth; until: number }> }).__parallaxDeviceAuth ??= new Map());
+import { cacheDeviceAuth, getCachedDeviceAuth } from "./device-auth-cache";
 
 function authOptions(): AuthOptions {
   const env = getServerEnv();
@@ -30,14 +23,10 @@ export async function requireResearcher(request: Request, options: { csrfToken?:
 export async function requireDevice(request: Request): Promise<DeviceAuth> {
   const bearer = readBearerToken(request);
   const key = bearer === undefined ? undefined : hashSecretToken(bearer);
-  const now = Date.now();
-  const cached = key === undefined ? undefined : deviceAuthCache.get(key);
-  if (cached && cached.until > now) return cached.auth;
+  const cached = key === undefined ? undefined : getCachedDeviceAuth(key);
+  if (cached) return cached;
   const auth = await authenticateDevice(await getPrisma(), request, authOptions());
-  if (key !== undefined) {
-    if (deviceAuthCache.size >= DEVICE_AUTH_CACHE_LIMIT) deviceAuthCache.clear();
-    deviceAuthCache.set(key, { auth, until: now + DEVICE_AUTH_TTL_MS });
-  }
+  if (key !== undefined) cacheDeviceAuth(key, auth);
   return auth;
 }
 

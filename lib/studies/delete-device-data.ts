@@ -2,6 +2,8 @@
 // captures and their predictions go, then the photo files no other row uses, with their
 // thumbnails. Its device token stops working with the record. Returns what was removed.
 import { AppError } from "@/lib/api/app-error";
+import { forgetAllDeviceAuth } from "@/lib/auth/device-auth-cache";
+import { forgetAllUploadContexts } from "@/lib/captures/upload-context-cache";
 import type { Database } from "@/lib/db/open-database";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { describeDataDeletion } from "./describe-data-deletion";
@@ -20,6 +22,9 @@ export async function deleteDeviceData(
   const deleted = await describeDataDeletion(db.sql, scope);
   const candidates = await db.sql.query<BlobCandidate>(`SELECT DISTINCT "blobKey" AS key, sha256 FROM "Capture" WHERE "studyId" = $1 AND "deviceId" = $2`, [scope.studyId, scope.deviceId]);
   await db.prisma.device.delete({ where: { id: scope.deviceId } });
+  // Uploads in flight must see at once that the device (or study) is gone.
+  forgetAllDeviceAuth();
+  forgetAllUploadContexts();
   const removal = await removeUnreferencedBlobs(db.sql, store, candidates, { deletionStartedAt, thumbnailsDir: options.thumbnailsDir });
   return { deleted, blobsDeleted: removal.blobsDeleted, bytesFreed: removal.bytesFreed };
 }

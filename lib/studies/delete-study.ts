@@ -2,6 +2,8 @@
 // its rows go in one statement (scenes, devices, captures and predictions cascade), then the
 // photo and stimulus files no other row uses, with their thumbnails. Returns what was removed.
 import { AppError } from "@/lib/api/app-error";
+import { forgetAllDeviceAuth } from "@/lib/auth/device-auth-cache";
+import { forgetAllUploadContexts } from "@/lib/captures/upload-context-cache";
 import type { Database } from "@/lib/db/open-database";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { describeDataDeletion } from "./describe-data-deletion";
@@ -27,6 +29,9 @@ export async function deleteStudy(
     ...(await db.sql.query<BlobCandidate>(`SELECT DISTINCT "stimulusBlobKey" AS key, "stimulusBlobKey" AS sha256 FROM "Scene" WHERE "studyId" = $1 AND "stimulusBlobKey" IS NOT NULL`, [studyId])),
   ];
   await db.prisma.study.delete({ where: { id: studyId } });
+  // Uploads in flight must see at once that the device (or study) is gone.
+  forgetAllDeviceAuth();
+  forgetAllUploadContexts();
   const removal = await removeUnreferencedBlobs(db.sql, store, candidates, { deletionStartedAt, thumbnailsDir: options.thumbnailsDir });
   return { deleted, blobsDeleted: removal.blobsDeleted, bytesFreed: removal.bytesFreed };
 }
