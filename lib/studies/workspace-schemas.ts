@@ -93,3 +93,8 @@ export const deleteStudyQuerySchema = z.object({
   /** The study's join code, as a guard against deleting the wrong study by id. Optional for scripts. */
   confirm: z.string().max(40).optional(),
 });
+
+export const deletionPreviewQuerySchema = z.object({
+  /** Preview one device's data instead of the whole study. */
+  deviceId: z.string().min(1).max(100).optional(),
+});

@@ -10,10 +10,12 @@ import { deviceOperations } from "./operations/devices";
 import { documentationOperations } from "./operations/documentation";
 import { modelOperations } from "./operations/models";
 import { studyOperations } from "./operations/studies";
+import { workspaceOperations } from "./operations/workspace";
 
 export const API_OPERATIONS: readonly ApiOperation[] = [
   ...authOperations,
   ...studyOperations,
+  ...workspaceOperations,
   ...deviceOperations,
   ...captureOperations,
   ...analyticsOperations,

@@ -1,0 +1,22 @@
+// The installation's researcher accounts, oldest first (all researchers share the studies).
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { ResearcherView } from "./researcher-schemas";
+
+type ResearcherRow = { id: string; email: string; name: string; isAdmin: boolean; mustChangePassword: boolean; invitedById: string | null; createdAt: Date };
+
+export function toResearcherView(row: ResearcherRow): ResearcherView {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    isAdmin: row.isAdmin,
+    mustChangePassword: row.mustChangePassword,
+    invitedById: row.invitedById,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listResearchers(prisma: PrismaClient): Promise<ResearcherView[]> {
+  const rows = await prisma.researcher.findMany({ orderBy: { createdAt: "asc" } });
+  return rows.map(toResearcherView);
+}

@@ -1,0 +1,30 @@
+// Researcher accounts as the workspace and the API show them (never a password hash), and the
+// invitation of another researcher. Pure (zod only).
+import { z } from "zod";
+
+export const researcherViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+  /** True until the account's one-time password has been replaced at first sign-in. */
+  mustChangePassword: z.boolean(),
+  invitedById: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ResearcherView = z.infer<typeof researcherViewSchema>;
+
+export const inviteResearcherInputSchema = z.strictObject({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200),
+  /** May the new researcher invite others and see every API token? */
+  isAdmin: z.boolean().optional(),
+});
+export type InviteResearcherInput = z.infer<typeof inviteResearcherInputSchema>;
+
+export const invitedResearcherSchema = z.object({
+  researcher: researcherViewSchema,
+  oneTimePassword: z.string().describe("Shown only in this response; the new researcher must change it at first sign-in"),
+  signInPath: z.string(),
+});
+export type InvitedResearcher = z.infer<typeof invitedResearcherSchema>;
