@@ -8,6 +8,7 @@ import { authOperations } from "./operations/auth";
 import { captureOperations } from "./operations/captures";
 import { deviceOperations } from "./operations/devices";
 import { documentationOperations } from "./operations/documentation";
+import { exportOperations } from "./operations/export";
 import { modelOperations } from "./operations/models";
 import { studyOperations } from "./operations/studies";
 import { workspaceOperations } from "./operations/workspace";
@@ -19,6 +20,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...deviceOperations,
   ...captureOperations,
   ...analyticsOperations,
+  ...exportOperations,
   ...modelOperations,
   ...adminOperations,
   ...documentationOperations,
