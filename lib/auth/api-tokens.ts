@@ -1,34 +1,11 @@
 // Researcher API tokens for scripts: created (the secret is returned once, only its hash is kept),
 // listed, revoked. Shared by the API (/api/v1/tokens) and `npm run token`.
-import { z } from "zod";
 import { AppError } from "@/lib/api/app-error";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import type { ApiTokenView, CreateApiTokenInput } from "./auth-schemas";
 import { API_TOKEN_PREFIX, displayPrefix, generateSecretToken, hashSecretToken } from "./secret-tokens";
 
-export const createApiTokenInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  /** Days until the token stops working; omitted: never expires. */
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
-  /** Seconds until the token stops working (short-lived tokens for CI); wins over expiresInDays. */
-  expiresInSeconds: z.number().int().min(1).max(3650 * 86_400).optional(),
-});
-export type CreateApiTokenInput = z.infer<typeof createApiTokenInputSchema>;
-
-export const apiTokenViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string().describe("The first characters of the token, to recognise it"),
-  researcherId: z.string(),
-  createdAt: z.iso.datetime(),
-  lastUsedAt: z.iso.datetime().nullable(),
-  expiresAt: z.iso.datetime().nullable(),
-  revokedAt: z.iso.datetime().nullable(),
-});
-export type ApiTokenView = z.infer<typeof apiTokenViewSchema>;
-
-export const createdApiTokenSchema = apiTokenViewSchema.extend({
-  token: z.string().describe("The secret; shown only in this response"),
-});
+export { apiTokenViewSchema, createApiTokenInputSchema, createdApiTokenSchema, type ApiTokenView, type CreateApiTokenInput } from "./auth-schemas";
 
 type ApiTokenRow = { id: string; name: string; prefix: string; researcherId: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null };
 

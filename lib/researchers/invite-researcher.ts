@@ -5,7 +5,7 @@ import { hashPassword } from "@/lib/auth/password-hash";
 import { generateOneTimePassword } from "@/lib/auth/secret-tokens";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { InviteResearcherInput, InvitedResearcher } from "./researcher-schemas";
-import { toResearcherView } from "./list-researchers";
+import { toResearcherAccount } from "./list-researchers";
 
 export async function inviteResearcher(
   prisma: PrismaClient,
@@ -25,7 +25,7 @@ export async function inviteResearcher(
     const row = await prisma.researcher.create({
       data: { email, name: input.name, passwordHash, isAdmin: input.isAdmin ?? false, mustChangePassword: true, invitedById: inviterId },
     });
-    return { researcher: toResearcherView(row), oneTimePassword, signInPath: "/signin" };
+    return { researcher: toResearcherAccount(row), oneTimePassword, signInPath: "/signin" };
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw new AppError("conflict", `A researcher with the email ${email} exists already.`);
     throw error;

@@ -1,10 +1,10 @@
 // The installation's researcher accounts, oldest first (all researchers share the studies).
 import type { PrismaClient } from "@/lib/db/generated/client";
-import type { ResearcherView } from "./researcher-schemas";
+import type { ResearcherAccount } from "./researcher-schemas";
 
 type ResearcherRow = { id: string; email: string; name: string; isAdmin: boolean; mustChangePassword: boolean; invitedById: string | null; createdAt: Date };
 
-export function toResearcherView(row: ResearcherRow): ResearcherView {
+export function toResearcherAccount(row: ResearcherRow): ResearcherAccount {
   return {
     id: row.id,
     email: row.email,
@@ -16,7 +16,7 @@ export function toResearcherView(row: ResearcherRow): ResearcherView {
   };
 }
 
-export async function listResearchers(prisma: PrismaClient): Promise<ResearcherView[]> {
+export async function listResearchers(prisma: PrismaClient): Promise<ResearcherAccount[]> {
   const rows = await prisma.researcher.findMany({ orderBy: { createdAt: "asc" } });
-  return rows.map(toResearcherView);
+  return rows.map(toResearcherAccount);
 }

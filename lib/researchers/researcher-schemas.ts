@@ -1,18 +1,14 @@
 // Researcher accounts as the workspace and the API show them (never a password hash), and the
 // invitation of another researcher. Pure (zod only).
 import { z } from "zod";
+import { researcherViewSchema } from "@/lib/auth/auth-schemas";
 
-export const researcherViewSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  isAdmin: z.boolean(),
-  /** True until the account's one-time password has been replaced at first sign-in. */
-  mustChangePassword: z.boolean(),
+/** An account as the researchers list shows it; mustChangePassword stays true until an invited researcher chose a password. */
+export const researcherAccountSchema = researcherViewSchema.extend({
   invitedById: z.string().nullable(),
   createdAt: z.iso.datetime(),
 });
-export type ResearcherView = z.infer<typeof researcherViewSchema>;
+export type ResearcherAccount = z.infer<typeof researcherAccountSchema>;
 
 export const inviteResearcherInputSchema = z.strictObject({
   email: z.email().max(320),
@@ -23,7 +19,7 @@ export const inviteResearcherInputSchema = z.strictObject({
 export type InviteResearcherInput = z.infer<typeof inviteResearcherInputSchema>;
 
 export const invitedResearcherSchema = z.object({
-  researcher: researcherViewSchema,
+  researcher: researcherAccountSchema,
   oneTimePassword: z.string().describe("Shown only in this response; the new researcher must change it at first sign-in"),
   signInPath: z.string(),
 });

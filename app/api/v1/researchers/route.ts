@@ -8,14 +8,14 @@ import { requireResearcher } from "@/lib/auth/require-researcher";
 import { getPrisma } from "@/lib/db/database";
 import { inviteResearcher } from "@/lib/researchers/invite-researcher";
 import { listResearchers } from "@/lib/researchers/list-researchers";
-import { invitedResearcherSchema, inviteResearcherInputSchema, researcherViewSchema } from "@/lib/researchers/researcher-schemas";
+import { invitedResearcherSchema, inviteResearcherInputSchema, researcherAccountSchema } from "@/lib/researchers/researcher-schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorResponses(async (request: Request) => {
   await requireResearcher(request);
-  return jsonResponse(z.object({ researchers: z.array(researcherViewSchema) }), { researchers: await listResearchers(await getPrisma()) });
+  return jsonResponse(z.object({ researchers: z.array(researcherAccountSchema) }), { researchers: await listResearchers(await getPrisma()) });
 });
 
 export const POST = withErrorResponses(async (request: Request) => {

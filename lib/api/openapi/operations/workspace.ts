@@ -1,7 +1,7 @@
 // The researcher workspace's endpoints: a study's live view, deleting a study or one device's data
 // (with a preview of what goes), and researcher accounts (invitations).
 import { z } from "zod";
-import { invitedResearcherSchema, inviteResearcherInputSchema, researcherViewSchema } from "@/lib/researchers/researcher-schemas";
+import { invitedResearcherSchema, inviteResearcherInputSchema, researcherAccountSchema } from "@/lib/researchers/researcher-schemas";
 import {
   dataSummarySchema,
   deleteStudyQuerySchema,
@@ -72,7 +72,7 @@ export const workspaceOperations = [
     summary: "The researcher accounts, oldest first",
     tags: ["Researchers and tokens"],
     security: "researcher",
-    responses: { 200: { description: "Researchers (never password hashes)", schema: z.object({ researchers: z.array(researcherViewSchema) }) } },
+    responses: { 200: { description: "Researchers (never password hashes)", schema: z.object({ researchers: z.array(researcherAccountSchema) }) } },
   }),
   defineOperation({
     method: "post",
