@@ -53,6 +53,8 @@ export type ExportPlan = {
   deviceModels: string[];
   /** Device model key → safe file-name part. */
   modelFileNames: Map<string, string>;
+  /** Sampled shape of the predictions (for the size estimate). */
+  predictionShape: { meanTopLength: number; referenceShare: number };
   /** The instability report of the whole scope (all scenes, not only exported ones) at the snapshot. */
   report: InstabilityReport;
 };
@@ -102,8 +104,16 @@ async function readSnapshot(tx: SqlExecutor, studyId: string, divergentOnly: boo
      WHERE ${sceneFilter}
      ORDER BY sc.position, sc.key COLLATE "C", o.model COLLATE "C", o.created_at, o.capture_id COLLATE "C"`,
   );
+  // For the size estimate: top-list length and share of captures with a reference prediction, from a sample.
+  const [sample] = await tx.query<{ top_length: unknown; reference_share: unknown }>(
+    `SELECT avg(jsonb_array_length(p.top))::float8 AS top_length, avg(CASE WHEN r.id IS NULL THEN 0 ELSE 1 END)::float8 AS reference_share
+     FROM (SELECT capture_id FROM px_obs LIMIT 1000) o
+     JOIN "Prediction" p ON p."captureId" = o.capture_id AND p.source = 'device' AND p.variant = 'original'
+     LEFT JOIN "Prediction" r ON r."captureId" = o.capture_id AND r.source = 'reference' AND r.variant = 'original'`,
+  );
   const [marks] = await tx.query<{ max_id: unknown; now: Date | string }>(`SELECT max(id) AS max_id, now() AS now FROM "Prediction" WHERE "studyId" = $1`, [studyId]);
-  return { scenes, votes, captures, maxPredictionId: readCount(marks?.max_id ?? 0), snapshotAt: new Date(marks?.now ?? Date.now()) };
+  const shape = { meanTopLength: Number(sample?.top_length ?? 0) || 0, referenceShare: Number(sample?.reference_share ?? 0) || 0 };
+  return { scenes, votes, captures, shape, maxPredictionId: readCount(marks?.max_id ?? 0), snapshotAt: new Date(marks?.now ?? Date.now()) };
 }
 
 export async function planDatasetExport(sql: SqlDriver, studyId: string, options: ExportOptions): Promise<ExportPlan> {
@@ -173,6 +183,7 @@ export async function planDatasetExport(sql: SqlDriver, studyId: string, options
     filters,
     snapshotAt: snapshot.snapshotAt,
     maxPredictionId: snapshot.maxPredictionId,
+    predictionShape: snapshot.shape,
     scenes,
     captures: snapshot.captures.map((row) => ({ captureId: row.capture_id, sceneId: row.scene_id, deviceModel: row.model, sizeBytes: readCount(row.size) })),
     deviceModels,

@@ -213,19 +213,23 @@ export function estimateDatasetExport(plan: ExportPlan): ExportEstimate {
   let imageBytes = 0;
   let zipRecords = 0;
   let metadataBytes = 0;
-  const topLength = Math.max(1, plan.model.topK);
+  const { meanTopLength, referenceShare } = plan.predictionShape;
+  const sources = 1 + referenceShare;
   for (const capture of plan.captures) {
     const scene = scenesById.get(capture.sceneId);
     const votes = scene?.votesByModel.length ?? 0;
-    // JSON row: fixed fields, two top lists, the scene's votes; CSV: a row per (source, rank).
-    metadataBytes += 620 + (scene?.key.length ?? 0) * 2 + 2 * (40 + 55 * topLength) + 75 * votes + 2 * topLength * 150;
+    const keyLength = scene?.key.length ?? 0;
+    const modelLength = capture.deviceModel.length;
+    const nameLength = IMAGES_FOLDER.length + 1 + (scene?.folder.length ?? 0) + 1 + (plan.modelFileNames.get(capture.deviceModel)?.length ?? modelLength) + 2 + capture.captureId.length + 4;
+    // Measured on real rows: a JSON row is ~560 bytes plus names, top lists and votes; a CSV row ~60 plus names.
+    metadataBytes += 560 + keyLength + modelLength + nameLength + sources * (45 + 45 * meanTopLength) + votes * (60 + modelLength);
+    metadataBytes += sources * meanTopLength * (60 + nameLength + keyLength + modelLength + capture.captureId.length);
     if (!plan.options.images) continue;
     imageBytes += capture.sizeBytes;
-    const nameLength = IMAGES_FOLDER.length + 1 + (scene?.folder.length ?? 0) + 1 + (plan.modelFileNames.get(capture.deviceModel)?.length ?? 16) + 2 + capture.captureId.length + 4;
     zipRecords += 30 + 16 + 46 + 2 * nameLength;
   }
   const sceneBytes = plan.scenes.length * (120 + 8 * plan.deviceModels.length);
-  const cardBytes = 4000 + plan.study.consentText.length;
+  const cardBytes = 3000 + plan.study.consentText.length;
   return {
     studyId: plan.studyId,
     divergentOnly: plan.options.divergentOnly,
