@@ -6,6 +6,7 @@
 import { createWriteStream } from "node:fs";
 import { rename, stat } from "node:fs/promises";
 import { Writable } from "node:stream";
+import { createZipEntryCounter } from "./count-zip-entries";
 import { exportEstimateSchema, type ExportEstimate } from "./export-schemas";
 import { readZipDirectory, ZipFormatError } from "./read-zip";
 
@@ -86,25 +87,6 @@ async function request(options: DownloadExportOptions, params: URLSearchParams):
   return response;
 }
 
-/** Counts ZIP local headers as they stream past (for the progress bar; the final count comes from the central directory). */
-function createEntryCounter() {
-  let tail = Buffer.alloc(0);
-  let count = 0;
-  return {
-    get count() {
-      return count;
-    },
-    push(chunk: Uint8Array) {
-      const data = Buffer.concat([tail, chunk]);
-      for (let at = data.indexOf("PK\x03\x04", 0, "latin1"); at >= 0 && at + 30 <= data.length; at = data.indexOf("PK\x03\x04", at + 4, "latin1")) {
-        // The export writer's headers: UTF-8 names, STORE; a photo's bytes practically never look like this.
-        if (data.readUInt16LE(at + 8) === 0 && (data.readUInt16LE(at + 6) & 0x0800) !== 0) count++;
-      }
-      tail = data.subarray(Math.max(0, data.length - 29));
-    },
-  };
-}
-
 function createByteProgress(stream: OutputStream, estimate: ExportEstimate, now: () => number) {
   const started = now();
   let lastDraw = -Infinity;
@@ -157,7 +139,7 @@ export async function downloadExport(options: DownloadExportOptions): Promise<Do
   const response = await request(options, options.query);
   if (!response.body) throw new ExportCliError(`The server at ${options.server} sent no archive.`);
   const progress = createByteProgress(options.stderr, estimate, now);
-  const counter = createEntryCounter();
+  const counter = createZipEntryCounter();
   let bytes = 0;
   const file = createWriteStream(partFile);
   const sink = Writable.toWeb(file);
