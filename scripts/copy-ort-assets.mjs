@@ -1,7 +1,8 @@
 // Copies the in-browser runtime files into public/ort/ (gitignored; run by postinstall and again
 // by the tests and benchmarks that need them): onnxruntime-web's loaders and WebAssembly for the WASM
 // and WebGPU bundles under public/ort/<version>/, and the image decoders' WebAssembly under
-// public/ort/codecs/<package>-<version>/. Versioned folders make the URLs immutable, so they are served with
+// public/ort/codecs/<package>-<version>/, and display mode's QR reader (zxing-wasm) under
+// public/ort/zxing-wasm-<version>/ (fetched by the phone's scene worker only after a photo). Versioned folders make the URLs immutable, so they are served with
 // long-lived caching. Nothing is downloaded: the files come from node_modules.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -44,4 +45,6 @@ for (const [pkg, file] of CODECS) {
   const folder = `${pkg.replace("@", "").replace("/", "-")}-${versionOf(pkg)}`;
   copied += copy(path.join(modules, pkg, file), path.join(out, "codecs", folder, path.basename(file))) ? 1 : 0;
 }
-console.log(`browser runtime files in public/ort/ (onnxruntime-web ${ortVersion}): ${copied} copied, ${ORT_FILES.length + CODECS.length - copied} up to date`);
+const zxingFile = path.join(modules, "zxing-wasm", "dist", "reader", "zxing_reader.wasm");
+if (existsSync(zxingFile)) copied += copy(zxingFile, path.join(out, `zxing-wasm-${versionOf("zxing-wasm")}`, "zxing_reader.wasm")) ? 1 : 0;
+console.log(`browser runtime files in public/ort/ (onnxruntime-web ${ortVersion}): ${copied} copied, ${ORT_FILES.length + CODECS.length + 1 - copied} up to date`);

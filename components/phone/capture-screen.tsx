@@ -54,8 +54,24 @@ function FileButton({ label, method, capture, disabled, primary }: { label: stri
   );
 }
 
+/** The scene the study's screen shows, and whether this phone follows it. */
+function FollowDisplay() {
+  const { followed, following, setFollowing } = usePhone();
+  if (!followed?.sceneKey) return null;
+  return (
+    <div className={styles.follow} data-testid="followed-scene" data-scene-key={followed.sceneKey}>
+      <span>
+        The screen shows <strong className="mono">{followed.sceneKey}</strong>
+      </span>
+      <label>
+        <input type="checkbox" checked={following} onChange={(event) => setFollowing(event.target.checked)} /> Follow the screen
+      </label>
+    </div>
+  );
+}
+
 function SceneField() {
-  const { sceneKey, setSceneKey } = usePhone();
+  const { sceneKey, setSceneKey, followed, following } = usePhone();
   const [draft, setDraft] = useState(sceneKey);
   const [lastSaved, setLastSaved] = useState(sceneKey);
   // Follow the remembered key when it arrives from storage after the first render.
@@ -95,9 +111,12 @@ function SceneField() {
         {!valid
           ? "Letters, digits, '.', '_' and '-' only."
           : sceneKey
-            ? `Photos are saved for scene “${sceneKey}”. Change it when you move to the next scene.`
+            ? following && followed?.sceneKey === sceneKey
+              ? `Photos are saved for the scene on the screen; a QR code in the photo decides.`
+              : `Photos are saved for scene “${sceneKey}”. Change it when you move to the next scene.`
             : "Type the code of the scene you are photographing."}
       </p>
+      <FollowDisplay />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import "client-only";
 import { z } from "zod";
 import { capturePageSchema, type CaptureView } from "@/lib/captures/capture-schemas";
 import type { DeviceInfo } from "@/lib/devices/device-info";
+import { correctedSceneSchema } from "@/lib/display/display-schemas";
 import { deviceSelfViewSchema, deviceViewSchema, joinStudyResultSchema } from "@/lib/devices/device-schemas";
 import type { PhoneStudy } from "@/lib/studies/study-schemas";
 
@@ -61,4 +62,14 @@ export async function fetchOwnCaptures(token: string, limit = 50): Promise<Captu
 export async function requestOwnDeletion(token: string) {
   const { device } = await call(z.object({ device: deviceViewSchema }), "/api/v1/devices/me/deletion-request", { method: "POST", token });
   return device;
+}
+
+/** Moves one of this phone's stored captures to another scene (the volunteer's correction). */
+export function correctCaptureSceneOnServer(token: string, studyId: string, clientCaptureId: string, sceneKey: string) {
+  return call(correctedSceneSchema, `/api/v1/studies/${encodeURIComponent(studyId)}/display/captures/${encodeURIComponent(clientCaptureId)}/scene`, {
+    method: "PUT",
+    token,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sceneKey }),
+  });
 }

@@ -1,11 +1,12 @@
 "use client";
 // The volunteer page's state, shared by its screens (capture, my captures, settings) and kept
 // across navigation between them (it lives in the /join/[code] layout): the device session from
-// localStorage, the outbox and its uploader, the inference worker and its model, the scene key,
-// and this visit's captures with their results and upload states.
+// localStorage, the outbox and its uploader, the inference worker and its model, the scene key
+// (typed, followed from the study's display, or read from the photo's QR code by the scene
+// worker), and this visit's captures with their results and upload states.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { CaptureOutbox, type SendResult } from "@/lib/capture/capture-outbox";
-import { finishCapture, noSceneDetection, recordCapture, type FinishedCapture, type PipelineDependencies } from "@/lib/capture/capture-pipeline";
+import { finishCapture, recordCapture, type FinishedCapture, type PipelineDependencies } from "@/lib/capture/capture-pipeline";
 import {
   deviceSessionStorageKey,
   findTokenForStudy,
@@ -25,9 +26,14 @@ import { createOutboxUploader, type OutboxUploader, type UploaderState } from "@
 import type { CaptureMethod } from "@/lib/captures/capture-schemas";
 import { collectDeviceInfo } from "@/lib/devices/collect-device-info";
 import type { DeviceInfo } from "@/lib/devices/device-info";
+import { createSceneDetectorClient, type SceneDetectorClient } from "@/lib/display/browser/scene-detector-client";
+import { followDisplayScene } from "@/lib/display/browser/follow-display";
+import type { FollowedScene } from "@/lib/display/display-schemas";
+import type { SceneDetectionSummary } from "@/lib/display/scene-detection-summary";
+import { sceneKeySchema } from "@/lib/studies/study-schemas";
 import { createInferenceClient, type ClassifyOutcome, type InferenceClient, type LoadProgress, type RuntimeState } from "@/lib/inference/browser/inference-client";
 import type { JoinPreview } from "@/lib/studies/get-join-preview";
-import { fetchOwnDevice, joinStudyAsDevice } from "./phone-api";
+import { correctCaptureSceneOnServer, fetchOwnDevice, joinStudyAsDevice } from "./phone-api";
 import { announceStorageChange, useStoredItem } from "./use-stored-item";
 
 export type ModelState =
@@ -38,11 +44,25 @@ export type ModelState =
 
 export type UploadState = { kind: "saving" } | { kind: "waiting"; error?: string } | { kind: "uploaded" } | { kind: "rejected"; error: string };
 
+/** What the scene worker found in a photo (display mode). */
+export type CaptureSceneDetection = {
+  summary: SceneDetectionSummary;
+  photo: { width: number; height: number; orientation: number };
+  rectified: { width: number; height: number; outsidePixels: number } | null;
+};
+
 export type CaptureEntry = {
   clientCaptureId: string;
   photoUrl: string;
   method: CaptureMethod;
   sceneKey: string;
+  /** Where the scene key came from: the QR code in the photo, or the typed / followed key. */
+  sceneSource: "qr" | "typed" | "pending" | "corrected";
+  /** The volunteer's scene correction: sent once the capture is stored on the server. */
+  correction?: { state: "pending" | "sending" | "saved" | "failed"; error?: string };
+  sceneDetection?: CaptureSceneDetection;
+  /** The model's answer on the rectified stimulus crop (display mode). */
+  rectifiedOutcome?: Pick<ClassifyOutcome, "prediction">;
   takenAt: number;
   burst?: { id: string; index: number };
   /** Classifying on the phone. */
@@ -65,11 +85,18 @@ type PhoneContextValue = {
   forget(options: { discardWaiting: boolean }): Promise<void>;
   sceneKey: string;
   setSceneKey(key: string): void;
+  /** The scene the study's display shows now (undefined until known; sceneKey null: no display). */
+  followed?: FollowedScene;
+  /** Whether the scene key follows the display. */
+  following: boolean;
+  setFollowing(on: boolean): void;
   model: ModelState;
   retryModel(): void;
   outbox: UploaderState;
   retryNow(): Promise<void>;
   capture(request: { image: Blob; method: CaptureMethod; burst?: { id: string; index: number }; capturedAt?: Date }): Promise<void>;
+  /** The volunteer says this photo shows another scene. */
+  correctScene(clientCaptureId: string, sceneKey: string): void;
   captures: CaptureEntry[];
   deviceInfo?: DeviceInfo;
 };
@@ -112,6 +139,12 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
   const [captures, setCaptures] = useState<CaptureEntry[]>([]);
   const [deviceInfo, setDeviceInfo] = useState<DeviceInfo | undefined>();
   const [modelAttempt, setModelAttempt] = useState(0);
+  const [followed, setFollowed] = useState<FollowedScene | undefined>();
+  const [following, setFollowing] = useState(true);
+  const followingRef = useRef(true);
+  const lastFollowedKeyRef = useRef<string | null>(null);
+  const sceneClientRef = useRef<SceneDetectorClient | undefined>(undefined);
+  const studyCodeRef = useRef<string | undefined>(undefined);
 
   const outboxRef = useRef<Promise<CaptureOutbox> | undefined>(undefined);
   const uploaderRef = useRef<OutboxUploader | undefined>(undefined);
@@ -140,6 +173,10 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
 
   const studyId = session?.study.id;
   const token = session?.deviceToken;
+  const studyCode = session?.study.code;
+  useEffect(() => {
+    studyCodeRef.current = studyCode;
+  }, [studyCode]);
 
   // Refresh what the server says about the study (settings may have changed); offline: keep the copy.
   useEffect(() => {
@@ -210,16 +247,28 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
   const pipeline = useCallback(
     async (): Promise<PipelineDependencies> => ({
       outbox: await openOutbox(),
-      classify: async (image) => {
+      classify: async (image, options) => {
         const ready = modelReadyRef.current;
         if (!ready) throw new Error("The model is not loaded.");
         await ready;
         const client = clientRef.current;
         if (!client) throw new Error("The model is not loaded.");
-        return client.classify(image);
+        return client.classify(image, options);
       },
       deviceInfo: () => deviceInfoRef.current,
-      detectScene: noSceneDetection,
+      detectScene: async (image) => {
+        const studyCode = studyCodeRef.current;
+        if (!studyCode || typeof Worker === "undefined") return undefined;
+        const client = (sceneClientRef.current ??= createSceneDetectorClient());
+        const found = await client.detect(image, { studyCode, rectify: true });
+        if (!found.detection) return undefined;
+        const detection: CaptureSceneDetection = {
+          summary: found.detection,
+          photo: found.photo,
+          rectified: found.rectified ? { width: found.rectified.width, height: found.rectified.height, outsidePixels: found.rectified.outsidePixels } : null,
+        };
+        return { sceneKey: found.detection.sceneKey, detection, rectified: found.rectified?.png };
+      },
       holder: holderRef.current,
     }),
     [openOutbox],
@@ -260,6 +309,32 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
     capturesRef.current = captures;
   }, [captures]);
   useEffect(() => () => capturesRef.current.forEach((entry) => URL.revokeObjectURL(entry.photoUrl)), []);
+
+  useEffect(() => () => sceneClientRef.current?.dispose(), []);
+
+  // Follow the study's display: a newly shown scene becomes this phone's scene key (unless the
+  // volunteer switched following off); a key typed since then stays until the display moves on.
+  useEffect(() => {
+    followingRef.current = following;
+  }, [following]);
+  useEffect(() => {
+    if (!studyId || !token) return;
+    lastFollowedKeyRef.current = null;
+    return followDisplayScene({
+      studyId,
+      token,
+      onScene: (scene) => {
+        setFollowed(scene);
+        const key = scene.sceneKey;
+        if (!key || key === lastFollowedKeyRef.current) return;
+        lastFollowedKeyRef.current = key;
+        if (followingRef.current && sceneKeySchema.safeParse(key).success) {
+          saveSceneKey(localStorage, studyId, key);
+          announceStorageChange();
+        }
+      },
+    });
+  }, [studyId, token]);
 
   const setSceneKey = useCallback(
     (key: string) => {
@@ -303,6 +378,7 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
         photoUrl: URL.createObjectURL(request.image),
         method: request.method,
         sceneKey,
+        sceneSource: "pending",
         takenAt: Date.now(),
         burst: request.burst,
         classifying: true,
@@ -322,15 +398,39 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
             outcome: finished.prediction ? { prediction: finished.prediction, timings: { ...finished.prediction.timings, totalMs: finished.classifyMs ?? 0 } } : undefined,
             classifyError: finished.classifyError,
             sceneKey: finished.meta.sceneKey,
+            sceneSource: finished.sceneDetection ? "qr" : "typed",
+            sceneDetection: finished.sceneDetection?.detection as CaptureSceneDetection | undefined,
+            rectifiedOutcome: finished.rectifiedPrediction ? { prediction: finished.rectifiedPrediction } : undefined,
             upload: current.upload.kind === "saving" ? { kind: "waiting" } : current.upload,
           }));
           void uploaderRef.current?.flush();
         },
-        (error: unknown) => updateEntry(recorded.clientCaptureId, { classifying: false, classifyError: errorText(error), upload: { kind: "waiting" } }),
+        (error: unknown) => updateEntry(recorded.clientCaptureId, { classifying: false, sceneSource: "typed", classifyError: errorText(error), upload: { kind: "waiting" } }),
       );
     },
     [studyId, sceneKey, pipeline, updateEntry],
   );
+
+  const correctScene = useCallback(
+    (clientCaptureId: string, key: string) => updateEntry(clientCaptureId, { sceneKey: key, sceneSource: "corrected", correction: { state: "pending" } }),
+    [updateEntry],
+  );
+  // Corrections go to the server once the capture is stored there.
+  const sendingCorrectionsRef = useRef(new Set<string>());
+  useEffect(() => {
+    if (!token || !studyId) return;
+    for (const entry of captures) {
+      if (entry.correction?.state !== "pending" || entry.upload.kind !== "uploaded") continue;
+      const { clientCaptureId, sceneKey: key } = entry;
+      const sending = `${clientCaptureId}:${key}`;
+      if (sendingCorrectionsRef.current.has(sending)) continue;
+      sendingCorrectionsRef.current.add(sending);
+      void correctCaptureSceneOnServer(token, studyId, clientCaptureId, key).then(
+        () => updateEntry(clientCaptureId, (current) => (current.sceneKey === key ? { correction: { state: "saved" } } : {})),
+        (error: unknown) => updateEntry(clientCaptureId, { correction: { state: "failed", error: errorText(error) } }),
+      ).finally(() => sendingCorrectionsRef.current.delete(sending));
+    }
+  }, [captures, token, studyId, updateEntry]);
 
   const value = useMemo<PhoneContextValue>(
     () => ({
@@ -342,6 +442,17 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
       forget,
       sceneKey,
       setSceneKey,
+      followed,
+      following,
+      setFollowing: (on: boolean) => {
+        setFollowing(on);
+        followingRef.current = on;
+        const key = followed?.sceneKey;
+        if (on && key && studyId && sceneKeySchema.safeParse(key).success) {
+          saveSceneKey(localStorage, studyId, key);
+          announceStorageChange();
+        }
+      },
       model,
       retryModel: () => setModelAttempt((n) => n + 1),
       outbox: outboxState,
@@ -349,10 +460,11 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
         await uploaderRef.current?.retryNow();
       },
       capture,
+      correctScene,
       captures,
       deviceInfo,
     }),
-    [code, preview, status, session, join, forget, sceneKey, setSceneKey, model, outboxState, capture, captures, deviceInfo],
+    [code, preview, status, session, join, forget, sceneKey, setSceneKey, followed, following, studyId, model, outboxState, capture, correctScene, captures, deviceInfo],
   );
 
   return <PhoneContext.Provider value={value}>{children}</PhoneContext.Provider>;

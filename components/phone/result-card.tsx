@@ -4,6 +4,7 @@
 // when it refused). Fixed-size photo box and placeholder lines, so nothing jumps as results arrive.
 import { useEffect } from "react";
 import { captureMethodLabel } from "./capture-method-label";
+import { SceneTag } from "./scene-tag";
 import { usePhone, type CaptureEntry, type UploadState } from "./phone-provider";
 import styles from "./phone.module.css";
 
@@ -35,9 +36,10 @@ export function ResultCard({ entry, showResults }: { entry: CaptureEntry; showRe
           <UploadBadge upload={entry.upload} />
           <span>
             {captureMethodLabel(entry.method)}
-            {entry.burst ? ` · burst ${entry.burst.index + 1}` : ""} · scene {entry.sceneKey} · {time}
+            {entry.burst ? ` · burst ${entry.burst.index + 1}` : ""} · {time}
           </span>
         </div>
+        <SceneTag entry={entry} />
         {entry.upload.kind === "rejected" && (
           <p className="notice error small" role="alert" style={{ margin: 0 }}>
             The server refused this photo: {entry.upload.error}

@@ -2,8 +2,9 @@
 //   1. record: the original bytes (never decoded and re-encoded) and the capture's metadata go into
 //      the IndexedDB outbox, held, before anything else is attempted;
 //   2. scene: a scene-detection step may read the scene key from the photo (display mode's QR
-//      code, a later issue: a no-op today, see `noSceneDetection`);
-//   3. classify: the study's model runs on the phone (the inference worker);
+//      code, lib/display) and give an upright crop of the displayed stimulus;
+//   3. classify: the study's model runs on the phone (the inference worker), on the photo and, when
+//      there is one, on the stimulus crop (prediction variant "rectified");
 //   4. release: the predictions are attached and the outbox may upload it.
 // A failure in 2–3 still releases the capture (without predictions), so the photo is uploaded
 // anyway. Held captures whose page disappeared mid-way are finished by the next page (`finishCapture`).
@@ -11,15 +12,25 @@
 import { captureMetaSchema, type CaptureMethod, type CaptureMetaInput } from "@/lib/captures/capture-schemas";
 import type { DeviceInfo } from "@/lib/devices/device-info";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
+import { sceneKeySchema } from "@/lib/studies/study-schemas";
 import type { CaptureOutbox, OutboxItem } from "./capture-outbox";
 
-/** Reads a scene key from the photo itself (display mode's QR code), or says nothing. */
-export type SceneDetector = (image: ArrayBuffer, imageType: string) => Promise<string | undefined>;
+/** What a scene detector found in the photo (display mode: lib/display/browser). */
+export type SceneDetectionOutcome = {
+  sceneKey: string;
+  /** The detection's JSON record (codes, stimulus quadrilateral, timings), kept with the result. */
+  detection?: unknown;
+  /** An upright crop of the displayed stimulus (encoded image), classified as variant "rectified". */
+  rectified?: ArrayBuffer;
+};
 
-/** Until display mode lands, the typed scene key is the only source. */
+/** Reads a scene key from the photo itself (display mode's QR code), or says nothing. */
+export type SceneDetector = (image: ArrayBuffer, imageType: string) => Promise<SceneDetectionOutcome | string | undefined>;
+
+/** No detection: the typed (or followed) scene key is the only source. */
 export const noSceneDetection: SceneDetector = async () => undefined;
 
-export type Classifier = (image: ArrayBuffer) => Promise<{ prediction: PredictionPayload }>;
+export type Classifier = (image: ArrayBuffer, options?: { variant?: PredictionPayload["variant"] }) => Promise<{ prediction: PredictionPayload }>;
 
 export type PipelineDependencies = {
   outbox: CaptureOutbox;
@@ -53,8 +64,13 @@ export type FinishedCapture = {
   classifyMs?: number;
   /** Why there is no prediction (the photo is uploaded anyway). */
   classifyError?: string;
-  /** Set when the scene detector read a scene key from the photo. */
+  /** Set when the scene detector read a scene key different from the typed one. */
   detectedSceneKey?: string;
+  /** What the scene detector found (whether or not the key changed). */
+  sceneDetection?: { sceneKey: string; detection?: unknown };
+  /** The model's answer on the stimulus crop, when there was one. */
+  rectifiedPrediction?: PredictionPayload;
+  rectifiedError?: string;
 };
 
 const IMAGE_EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic", "image/heif": "heif", "image/gif": "gif" };
@@ -112,11 +128,17 @@ function errorText(error: unknown): string {
 export async function finishCapture(deps: PipelineDependencies, recorded: RecordedCapture | OutboxItem): Promise<FinishedCapture> {
   const meta = { ...(recorded.meta as CaptureMetaInput) };
   const result: FinishedCapture = { clientCaptureId: recorded.clientCaptureId, meta };
+  let rectified: ArrayBuffer | undefined;
   try {
-    const detected = await (deps.detectScene ?? noSceneDetection)(recorded.image, recorded.imageType);
-    if (detected && detected !== meta.sceneKey) {
-      meta.sceneKey = detected;
-      result.detectedSceneKey = detected;
+    const outcome = await (deps.detectScene ?? noSceneDetection)(recorded.image, recorded.imageType);
+    const found = typeof outcome === "string" ? { sceneKey: outcome } : outcome;
+    if (found?.sceneKey && sceneKeySchema.safeParse(found.sceneKey).success) {
+      if (found.sceneKey !== meta.sceneKey) {
+        meta.sceneKey = found.sceneKey;
+        result.detectedSceneKey = found.sceneKey;
+      }
+      result.sceneDetection = { sceneKey: found.sceneKey, detection: found.detection };
+      rectified = found.rectified;
     }
   } catch {
     // A detector failure leaves the typed scene key in place.
@@ -131,6 +153,15 @@ export async function finishCapture(deps: PipelineDependencies, recorded: Record
   } catch (error) {
     result.classifyError = errorText(error);
   }
+  if (rectified && result.prediction) {
+    try {
+      const { prediction } = await deps.classify(rectified, { variant: "rectified" });
+      meta.predictions = [...(meta.predictions ?? []), { ...prediction, variant: "rectified" }];
+      result.rectifiedPrediction = prediction;
+    } catch (error) {
+      result.rectifiedError = errorText(error);
+    }
+  }
   // The device details may have become complete (ORT version) while the photo was classified.
   const device = deps.deviceInfo();
   if (device) meta.device = device;
@@ -140,6 +171,7 @@ export async function finishCapture(deps: PipelineDependencies, recorded: Record
     meta.predictions = [];
     result.classifyError = `The prediction could not be sent: ${checked.error.issues[0]?.message ?? "invalid"}`;
     delete result.prediction;
+    delete result.rectifiedPrediction;
   }
   await deps.outbox.release(recorded.clientCaptureId, meta);
   return result;

@@ -87,8 +87,14 @@ export function readZipEntries(zip: Buffer, limits: ZipReadLimits): ZipEntryInfo
       const length = zip.readUInt16LE(extra + 2);
       if (id === 0x0001) {
         let field = extra + 4;
-        if (size === 0xffffffff) (size = readBig(zip, field)), (field += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = readBig(zip, field)), (field += 8);
+        if (size === 0xffffffff) {
+          size = readBig(zip, field);
+          field += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = readBig(zip, field);
+          field += 8;
+        }
         if (localOffset === 0xffffffff) localOffset = readBig(zip, field);
       }
       extra += 4 + length;
