@@ -25,6 +25,7 @@ export function RatioBarChart({
   ariaLabel,
   color = CHART_COLORS.device,
   labelChars = 22,
+  showCounts = false,
 }: {
   rows: RatioBarRow[];
   /** What the denominator counts ("scenes", "captures"). */
@@ -32,12 +33,14 @@ export function RatioBarChart({
   ariaLabel: string;
   color?: string;
   labelChars?: number;
+  /** Label each bar "12.5 % · 5/40" instead of the percentage alone (for few bars whose counts matter). */
+  showCounts?: boolean;
 }) {
   const data: PlotRow[] = rows.map((row) => ({
     ...row,
     name: row.label ?? row.key,
     plotValue: row.value ?? 0,
-    display: row.value === null ? "—" : formatPercent(row.value),
+    display: row.value === null ? "—" : showCounts ? `${formatPercent(row.value)} · ${row.numerator}/${row.denominator}` : formatPercent(row.value),
   }));
   const width = categoryAxisWidth(data.map((row) => shortenLabel(row.name, labelChars)));
   const height = Math.max(80, data.length * 30 + 36);
@@ -50,7 +53,7 @@ export function RatioBarChart({
           data={data}
           responsive
           style={{ width: "100%", height }}
-          margin={{ top: 4, right: 56, bottom: 4, left: 4 }}
+          margin={{ top: 4, right: showCounts ? 112 : 56, bottom: 4, left: 4 }}
           barCategoryGap={6}
         >
           <CartesianGrid horizontal={false} stroke={CHART_COLORS.grid} />

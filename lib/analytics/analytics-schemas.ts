@@ -98,3 +98,15 @@ export const attributionResponseSchema = z.object({
   stabilisedByReference: ratioSchema,
   compressionProbe: z.array(keyedRatioSchema),
 });
+
+export const compressionProbeStatusSchema = z.object({
+  studyId: z.string(),
+  variants: z.array(z.string()).describe('The probe settings, harshest first: "jpeg-q50", "jpeg-q75", "jpeg-q95", "lossless"'),
+  state: z.enum(["idle", "queued", "running"]).describe("This server's probe of the study: waiting for its turn, running, or not asked for (or finished)"),
+  probeableCaptures: count.describe("Captures with a server reference prediction on their stored bytes"),
+  probedCaptures: count.describe("Of those, captures with a reference prediction at every probe setting"),
+  remainingCaptures: count,
+  referencePending: count.describe("Captures still waiting for their normal reference prediction (the probe comes after them)"),
+  failedCaptures: count.describe("Captures whose probe failed in this server's last run of the study"),
+  lastError: z.string().nullable(),
+});

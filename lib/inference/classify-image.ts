@@ -29,6 +29,11 @@ export type ImageClassification = {
 
 const now = () => globalThis.performance.now();
 
+/** The smallest shorter side the preprocessing resizes to: what decodeImage may reduce a big JPEG to. */
+export function minShorterSideFor(spec: PreprocessingSpec): number {
+  return spec.resize === "shorter-side" ? (spec.resizeShorterSide ?? Math.max(spec.width, spec.height)) : Math.max(spec.width, spec.height);
+}
+
 export async function classifyImageBytes(
   bytes: Uint8Array,
   model: ClassifierModel,
@@ -37,9 +42,7 @@ export async function classifyImageBytes(
   options: { maxPixels?: number; variant?: PredictionPayload["variant"] } = {},
 ): Promise<ImageClassification> {
   const t0 = now();
-  const spec = model.preprocessing;
-  const minShorterSide = spec.resize === "shorter-side" ? (spec.resizeShorterSide ?? Math.max(spec.width, spec.height)) : Math.max(spec.width, spec.height);
-  const decoded = await decodeImage(bytes, { maxPixels: options.maxPixels, minShorterSide });
+  const decoded = await decodeImage(bytes, { maxPixels: options.maxPixels, minShorterSide: minShorterSideFor(model.preprocessing) });
   const t1 = now();
   const { tensor, dims } = preprocessImage(decoded, model.preprocessing);
   const t2 = now();

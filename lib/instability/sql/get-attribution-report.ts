@@ -5,6 +5,7 @@
 // per re-encoding. The same definitions as ../compute-flip-rates.ts and
 // ../compute-reference-stabilisation.ts. Filters select captures as for the device report.
 import type { SqlDriver, SqlExecutor } from "@/lib/db/sql-driver";
+import { COMPRESSION_PROBE_VARIANTS } from "@/lib/reference/compression-probe-settings";
 import type { AttributionReport } from "../compute-attribution-report";
 import { summariseFlipGroups, toKeyedRatios } from "../compute-flip-rates";
 import { toRatio, type Ratio } from "../types";
@@ -12,7 +13,6 @@ import { buildCaptureScope, type CaptureScope } from "./instability-filters";
 import { dropVoteTables, prepareVoteTables } from "./prepare-vote-tables";
 import { readCount } from "./read-count";
 import { POSTGRES_DIALECT } from "./sql-dialect";
-
 
 async function readLabelInstability(tx: SqlExecutor): Promise<Ratio> {
   const [row] = await tx.query<Record<string, unknown>>(
@@ -32,14 +32,16 @@ export async function getAttributionReport(sql: SqlDriver, scope: Omit<CaptureSc
        GROUP BY 1, 2`,
       params,
     );
+    // The probe compares reference with reference: every capture in scope with its original
+    // reference prediction counts, whether or not a phone sent a prediction with it.
+    const probeScope = buildCaptureScope({ ...scope, source: "reference" }, POSTGRES_DIALECT);
     const probeRows = await tx.query<Record<string, unknown> & { variant: string }>(
-      `SELECT v.variant, count(*)::int AS captures, count(*) FILTER (WHERE v."top1Index" <> r."top1Index")::int AS flips
-       FROM ${from}
-       JOIN "Prediction" r ON r."captureId" = c.id AND r.source = 'reference' AND r.variant = 'original'
-       JOIN "Prediction" v ON v."captureId" = c.id AND v.source = 'reference' AND v.variant <> 'original'
-       WHERE ${where}
+      `SELECT v.variant, count(*)::int AS captures, count(*) FILTER (WHERE v."top1Index" <> p."top1Index")::int AS flips
+       FROM ${probeScope.from}
+       JOIN "Prediction" v ON v."captureId" = c.id AND v.source = 'reference' AND v.variant = ANY($${probeScope.params.length + 1}::text[])
+       WHERE ${probeScope.where}
        GROUP BY 1`,
-      params,
+      [...probeScope.params, [...COMPRESSION_PROBE_VARIANTS]],
     );
 
     await prepareVoteTables(tx, deviceScope);

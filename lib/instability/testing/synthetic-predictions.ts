@@ -1,5 +1,6 @@
 // The metrics' in-memory view of a synthetic study (what the pure path reads), so tests can compare
 // it with what the SQL path computes from the same rows in a database. Pure.
+import { isCompressionProbeVariant } from "@/lib/reference/compression-probe-settings";
 import type { PairedTop1, VariantTop1 } from "../compute-flip-rates";
 import type { CapturePrediction } from "../types";
 import type { SyntheticStudy } from "./generate-synthetic-study";
@@ -23,7 +24,7 @@ export function collectSyntheticPredictions(study: SyntheticStudy): SyntheticPre
       const entry = byCapture.get(capture.id) ?? { variants: [] };
       byCapture.set(capture.id, entry);
       if (prediction.variant !== "original") {
-        entry.variants.push({ variant: prediction.variant, top1: prediction.top1Index });
+        if (prediction.source === "reference" && isCompressionProbeVariant(prediction.variant)) entry.variants.push({ variant: prediction.variant, top1: prediction.top1Index });
         continue;
       }
       const row: CapturePrediction = {

@@ -2,11 +2,12 @@
 // same stored bytes (flip rate per device model and backend). Capture: label instability when
 // every photo is classified by the server reference, i.e. what remains when only the cameras
 // differ; the share of phone-unstable scenes that the reference makes stable. Compression: the
-// reference re-run on re-encoded copies of each capture.
+// reference re-run on re-encoded copies of each capture (run on demand per study, in the background).
 import type { Metadata } from "next";
 import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { CHART_COLORS } from "@/components/charts/chart-theme";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { CompressionProbeControl } from "@/components/dashboard/compression-probe-control";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -15,13 +16,16 @@ import { MetricTile } from "@/components/dashboard/metric-tile";
 import { ResearcherPage } from "@/components/researcher/researcher-page";
 import { csvHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatInterval, formatIntervalRange, formatPercent, formatRatio, type RatioLike } from "@/lib/analytics/format-metric";
+import { getCompressionProbeStatus } from "@/lib/analytics/compression-probe-status";
 import { getAttribution } from "@/lib/analytics/get-study-charts";
+import { getCurrentResearcher } from "@/lib/auth/current-researcher";
 import { computeBootstrapInterval } from "@/lib/instability/compute-bootstrap-interval";
+import { getCompressionProbeRunner } from "@/lib/reference/start-reference-inference";
 
 export const metadata: Metadata = { title: "Attribution · Dashboard" };
 export const dynamic = "force-dynamic";
 
-const PROBE_NAMES: Record<string, string> = { lossless: "Lossless pixels", "jpeg-q95": "JPEG quality 95", "jpeg-q75": "JPEG quality 75", "jpeg-q50": "JPEG quality 50" };
+const PROBE_NAMES: Record<string, string> = { lossless: "Lossless (PNG)", "jpeg-q95": "JPEG q95", "jpeg-q75": "JPEG q75", "jpeg-q50": "JPEG q50" };
 
 function RatioTable({ rows, keyTitle, noun, testId }: { rows: (RatioLike & { key: string })[]; keyTitle: string; noun: string; testId: string }) {
   return (
@@ -50,7 +54,11 @@ async function Attribution({ studyId, searchParams }: { studyId: string; searchP
   const { sql, parsed, frame } = await loadDashboard(studyId, "attribution", searchParams);
   if (!parsed.ok) return <DashboardFrame {...frame} filterError={parsed.message}>{null}</DashboardFrame>;
   const { query, filters } = parsed;
-  const report = (await getAttribution(sql, studyId, query)).body;
+  const [report, probe, researcher] = await Promise.all([
+    getAttribution(sql, studyId, query).then((chart) => chart.body),
+    getCompressionProbeRunner().then((runner) => getCompressionProbeStatus(sql, runner, studyId)),
+    getCurrentResearcher(),
+  ]);
   const flips = report.runtimeFlipRate;
   const csv = csvHref(studyId, "attribution", filters);
   const comparison = [
@@ -125,28 +133,32 @@ async function Attribution({ studyId, searchParams }: { studyId: string; searchP
           testId="compression-probe"
           description={
             report.compressionProbe.length
-              ? "The server reference re-run on each capture re-encoded at several settings: how often its top-1 changes against the stored photo."
-              : "No compression-probe results in this study yet."
+              ? `The server reference re-run on the pixels of each photo re-encoded at several settings: how often its top-1 changes against its answer on the stored photo. ${report.compressionProbe
+                  .map((r) => `${PROBE_NAMES[r.key] ?? r.key}: ${formatRatio(r, "captures")}`)
+                  .join("; ")}.`
+              : "The server reference re-run on each photo re-encoded at JPEG quality 50, 75 and 95 and losslessly: how often its top-1 changes. Nothing has been probed under these filters yet."
           }
-          csvHref={csv}
+          csvHref={report.compressionProbe.length ? csv : undefined}
           table={
             report.compressionProbe.length ? (
               <RatioTable rows={report.compressionProbe.map((r) => ({ ...r, key: PROBE_NAMES[r.key] ?? r.key }))} keyTitle="Re-encoding" noun="captures" testId="probe-row" />
             ) : undefined
           }
         >
+          {researcher ? <CompressionProbeControl studyId={studyId} csrfToken={researcher.csrfToken} initial={probe} /> : null}
           {report.compressionProbe.length ? (
             <RatioBarChart
               rows={report.compressionProbe.map((r) => ({ ...r, label: PROBE_NAMES[r.key] ?? r.key }))}
               noun="captures probed"
               color={CHART_COLORS.reference}
+              showCounts
               ariaLabel="Bar chart of the reference's flip rate per re-encoding"
             />
           ) : (
             <div className={styles.empty} data-testid="empty-state">
               <p>
-                The probe re-encodes each capture at JPEG quality 50, 75 and 95 and as lossless pixels and runs the server reference on each; its flip rates appear here
-                once the server has stored such variant predictions. Nothing has been probed under these filters.
+                Each photo is re-encoded from the pixels the reference saw, as JPEG at quality 50, 75 and 95 (4:2:0 chroma) and as lossless PNG, and the reference runs on each copy. The
+                lossless copy is the control: it must never flip.
               </p>
             </div>
           )}
