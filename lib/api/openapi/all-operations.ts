@@ -7,6 +7,7 @@ import { analyticsOperations } from "./operations/analytics";
 import { authOperations } from "./operations/auth";
 import { captureOperations } from "./operations/captures";
 import { deviceOperations } from "./operations/devices";
+import { displayOperations } from "./operations/display";
 import { documentationOperations } from "./operations/documentation";
 import { exportOperations } from "./operations/export";
 import { modelOperations } from "./operations/models";
@@ -19,6 +20,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...workspaceOperations,
   ...deviceOperations,
   ...captureOperations,
+  ...displayOperations,
   ...analyticsOperations,
   ...exportOperations,
   ...modelOperations,
