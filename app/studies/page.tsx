@@ -59,11 +59,11 @@ async function StudiesList() {
                   </span>
                   <span className={styles.num}>
                     <strong>{study.devices.toLocaleString("en-US")}</strong>
-                    <span className={styles.label}> devices</span>
+                    <span className={styles.label}>{study.devices === 1 ? " device" : " devices"}</span>
                   </span>
                   <span className={styles.num}>
                     <strong>{study.captures.toLocaleString("en-US")}</strong>
-                    <span className={styles.label}> captures</span>
+                    <span className={styles.label}>{study.captures === 1 ? " capture" : " captures"}</span>
                   </span>
                   <span>
                     <span className={styles.label}>Last activity </span>

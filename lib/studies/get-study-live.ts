@@ -1,7 +1,7 @@
 // A study's live view for the workspace: counters, the newest captures with the phone's top-1 and
 // device model, and the devices with how each was identified (deletion requests first). The study
-// page renders it on the server and refreshes it from GET /api/v1/studies/{id}/live whenever a
-// capture is stored (server-sent events) and every few seconds.
+// page renders it on the server, then polls GET /api/v1/studies/{id}/live every few seconds while
+// the tab is visible.
 import { AppError } from "@/lib/api/app-error";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { toDeviceView } from "@/lib/devices/device-views";
