@@ -107,4 +107,35 @@ describe("capture pipeline", () => {
   ])("sniffs the image type of %j", (bytes, declared, expected) => {
     expect(sniffImageType(new Uint8Array(bytes), declared)).toBe(expected);
   });
+
+  it("takes the scene from the photo's QR code and classifies the rectified stimulus as a second variant", async () => {
+    const crop = new Uint8Array([0x89, 0x50, 0x4e, 0x47]).buffer;
+    const variants: (string | undefined)[] = [];
+    const withDisplay: PipelineDependencies = {
+      ...deps,
+      classify: async (image, options) => {
+        variants.push(options?.variant);
+        return { prediction: { ...prediction, variant: options?.variant ?? "original" } };
+      },
+      detectScene: async () => ({ sceneKey: "stim-07", detection: { fitErrorPx: 0.4 }, rectified: crop }),
+    };
+    const recorded = await recordCapture(withDisplay, { image: new Blob([jpeg]), studyId: "s1", sceneKey: "typed", method: "native-camera" });
+    const finished = await finishCapture(withDisplay, recorded);
+    expect(finished.detectedSceneKey).toBe("stim-07");
+    expect(finished.sceneDetection).toEqual({ sceneKey: "stim-07", detection: { fitErrorPx: 0.4 } });
+    expect(variants).toEqual([undefined, "rectified"]);
+    const meta = captureMetaSchema.parse((await outbox.get(ID))!.meta);
+    expect(meta.sceneKey).toBe("stim-07");
+    expect(meta.predictions.map((p) => p.variant)).toEqual(["original", "rectified"]);
+  });
+
+  it("keeps the typed key when the detector finds nothing, fails, or reads an unusable key", async () => {
+    for (const detectScene of [async () => undefined, async () => Promise.reject(new Error("no wasm")), async () => ({ sceneKey: "../etc" })]) {
+      const local: PipelineDependencies = { ...deps, detectScene, randomId: () => crypto.randomUUID() };
+      const recorded = await recordCapture(local, { image: new Blob([jpeg]), studyId: "s1", sceneKey: "typed", method: "native-camera" });
+      const finished = await finishCapture(local, recorded);
+      expect(finished.meta.sceneKey).toBe("typed");
+      expect(finished.sceneDetection).toBeUndefined();
+    }
+  });
 });
