@@ -6,7 +6,6 @@ import type { SqlDriver } from "@/lib/db/sql-driver";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import type { ExportEstimate, ExportQuery } from "./export-schemas";
 import { planDatasetExport } from "./plan-dataset-export";
-import { toSafeSegment } from "./safe-file-names";
 import { estimateDatasetExport, streamDatasetExport } from "./stream-dataset-export";
 
 export type StudyDatasetExport = { kind: "estimate"; estimate: ExportEstimate } | { kind: "archive"; fileName: string; body: ReadableStream<Uint8Array>; estimate: ExportEstimate };
@@ -14,7 +13,8 @@ export type StudyDatasetExport = { kind: "estimate"; estimate: ExportEstimate } 
 /** The archive's download name: study, selection and snapshot time (UTC). */
 export function exportFileName(studyName: string, divergentOnly: boolean, images: boolean, at: Date): string {
   const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
-  return `${toSafeSegment(studyName).slice(0, 40)}-${divergentOnly ? "divergent" : "all"}${images ? "" : "-metadata"}-${stamp}.zip`;
+  const slug = studyName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "") || "study";
+  return `${slug}-${divergentOnly ? "divergent" : "all"}${images ? "" : "-metadata"}-${stamp}.zip`;
 }
 
 export async function exportStudyDataset(sql: SqlDriver, blobs: BlobStore, studyId: string, query: ExportQuery): Promise<StudyDatasetExport> {

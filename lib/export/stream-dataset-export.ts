@@ -142,8 +142,13 @@ export async function* datasetExportEntries(sql: SqlExecutor, blobs: BlobStore, 
             counts.skipped++;
             continue;
           }
-          // Resumes once the ZIP writer has written the whole photo and asks for the next entry.
-          yield { name: fileName, data: () => body, modifiedAt: createdAt };
+          try {
+            // Resumes once the ZIP writer has written the whole photo and asks for the next entry.
+            yield { name: fileName, data: () => body, modifiedAt: createdAt };
+          } finally {
+            // Closes the file when the download was cancelled before the photo was read.
+            body.destroy();
+          }
         }
         const sizeBytes = readCount(row.sizeBytes);
         const both = predictionsOf.get(capture.captureId) ?? {};
