@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryAxisWidth, heatColor, shortenLabel } from "./chart-theme";
+import { categoryAxisWidth, formatShareTick, heatColor, shareTicks, shortenLabel } from "./chart-theme";
 
 describe("chart theme", () => {
   it("shortens long labels and sizes category axes within bounds", () => {
@@ -17,5 +17,15 @@ describe("chart theme", () => {
     expect(heatColor(Number.NaN)).toEqual(heatColor(0));
     const mid = heatColor(0.5).background;
     expect(mid).not.toBe(heatColor(0).background);
+  });
+
+  it("puts share ticks on round percentages only", () => {
+    expect(shareTicks(0.1)).toEqual([0, 0.02, 0.04, 0.06, 0.08, 0.1]);
+    expect(shareTicks(0.2)).toEqual([0, 0.05, 0.1, 0.15, 0.2]);
+    expect(shareTicks(0.3)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(shareTicks(0.6)).toEqual([0, 0.2, 0.4, 0.6]);
+    expect(shareTicks(1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(shareTicks(0.7)).toBeUndefined();
+    expect([0.06, 0.025, 0.5, 1 / 3].map(formatShareTick)).toEqual(["6%", "2.5%", "50%", "33.3%"]);
   });
 });

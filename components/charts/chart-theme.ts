@@ -22,6 +22,25 @@ export function categoryAxisWidth(labels: readonly string[], min = 48, max = 150
   return Math.max(min, Math.min(max, Math.round(longest * 7 + 12)));
 }
 
+/**
+ * Ticks for a share axis from 0 to `max` (a niceShareMax value): at most 6 ticks on round
+ * percentages (2, 5, 10, 20 or 25 points apart), so no label is a rounded 2.5 % step.
+ */
+export function shareTicks(max: number): number[] | undefined {
+  for (const step of [0.02, 0.05, 0.1, 0.25, 0.2]) {
+    const intervals = max / step;
+    if (intervals <= 5 + 1e-9 && Math.abs(intervals - Math.round(intervals)) < 1e-9) {
+      return Array.from({ length: Math.round(intervals) + 1 }, (_, i) => Math.round(i * step * 1000) / 1000);
+    }
+  }
+  return undefined;
+}
+
+/** A share axis label: "12%", "2.5%" (no float noise). */
+export function formatShareTick(value: number): string {
+  return `${Number((value * 100).toFixed(1))}%`;
+}
+
 const HEAT_STOPS: [number, [number, number, number]][] = [
   [0, [241, 244, 252]],
   [0.35, [250, 214, 165]],

@@ -4,7 +4,7 @@
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCount, formatPercent } from "@/lib/analytics/format-metric";
 import { ChartTooltipBox, tooltipRow } from "./chart-tooltip";
-import { AXIS_TICK, CHART_COLORS } from "./chart-theme";
+import { AXIS_TICK, CHART_COLORS, formatShareTick, shareTicks } from "./chart-theme";
 import styles from "./charts.module.css";
 import { niceShareMax } from "./ratio-bar-chart";
 
@@ -25,7 +25,7 @@ export function GrowthChart({ points, ariaLabel }: { points: GrowthPoint[]; aria
             tick={AXIS_TICK}
             label={{ value: "device models", position: "insideBottom", offset: -12, style: { fontSize: 12, fill: CHART_COLORS.axis } }}
           />
-          <YAxis domain={[0, max]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={AXIS_TICK} width={48} />
+          <YAxis domain={[0, max]} ticks={shareTicks(max)} tickFormatter={formatShareTick} tick={AXIS_TICK} width={48} />
           <Tooltip
             content={(props) => {
               const row = tooltipRow<GrowthPoint>(props);

@@ -2,10 +2,10 @@
 // Horizontal bars of ratios (instability, flip rates) per group: one bar per row, its percentage at
 // the bar's end, and numerator / denominator in the tooltip. Height follows the number of rows, so
 // long category lists stay readable on a phone.
-import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, Rectangle, Tooltip, XAxis, YAxis, type BarShapeProps } from "recharts";
 import { formatPercent, formatRatio } from "@/lib/analytics/format-metric";
 import { ChartTooltipBox, tooltipRow } from "./chart-tooltip";
-import { AXIS_TICK, CHART_COLORS, categoryAxisWidth, shortenLabel } from "./chart-theme";
+import { AXIS_TICK, CHART_COLORS, categoryAxisWidth, formatShareTick, shareTicks, shortenLabel } from "./chart-theme";
 import styles from "./charts.module.css";
 
 export type RatioBarRow = { key: string; label?: string; numerator: number; denominator: number; value: number | null; color?: string; note?: string };
@@ -57,7 +57,7 @@ export function RatioBarChart({
           barCategoryGap={6}
         >
           <CartesianGrid horizontal={false} stroke={CHART_COLORS.grid} />
-          <XAxis type="number" domain={[0, max]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={AXIS_TICK} allowDecimals />
+          <XAxis type="number" domain={[0, max]} ticks={shareTicks(max)} tickFormatter={formatShareTick} tick={AXIS_TICK} allowDecimals />
           <YAxis type="category" dataKey="name" width={width} tick={AXIS_TICK} interval={0} tickFormatter={(v: string) => shortenLabel(v, labelChars)} />
           <Tooltip
             cursor={{ fill: "rgba(39, 70, 216, 0.06)" }}
@@ -66,7 +66,8 @@ export function RatioBarChart({
               return row ? <ChartTooltipBox title={row.name} lines={[formatRatio(row, noun), ...(row.note ? [row.note] : [])]} /> : null;
             }}
           />
-          <Bar dataKey="plotValue" isAnimationActive={false} radius={[0, 3, 3, 0]}>
+          {/* A custom shape keeps zero-width bars, so a 0 % row still shows its label instead of looking empty. */}
+          <Bar dataKey="plotValue" isAnimationActive={false} radius={[0, 3, 3, 0]} shape={(props: BarShapeProps) => <Rectangle {...props} />}>
             {data.map((row) => (
               <Cell key={row.key} fill={row.color ?? color} />
             ))}

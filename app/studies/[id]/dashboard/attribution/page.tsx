@@ -62,8 +62,8 @@ async function Attribution({ studyId, searchParams }: { studyId: string; searchP
   const flips = report.runtimeFlipRate;
   const csv = csvHref(studyId, "attribution", filters);
   const comparison = [
-    { key: "Phones' own predictions", ...report.deviceInstability, color: CHART_COLORS.device },
-    { key: "Server reference on the same photos", ...report.captureInstability, color: CHART_COLORS.reference },
+    { key: "Phone votes", ...report.deviceInstability, color: CHART_COLORS.device },
+    { key: "Reference votes", ...report.captureInstability, color: CHART_COLORS.reference },
   ];
   return (
     <DashboardFrame {...frame}>
@@ -126,7 +126,7 @@ async function Attribution({ studyId, searchParams }: { studyId: string; searchP
           csvHref={csv}
           table={<RatioTable rows={comparison} keyTitle="Votes from" noun="scenes" testId="comparison-row" />}
         >
-          <RatioBarChart rows={comparison} noun="eligible scenes" ariaLabel="Bar chart comparing label instability from phone votes and from reference votes" labelChars={20} />
+          <RatioBarChart rows={comparison} noun="eligible scenes" ariaLabel="Bar chart comparing label instability from phone votes and from reference votes" showCounts />
         </ChartCard>
         <ChartCard
           title="Compression probe"
