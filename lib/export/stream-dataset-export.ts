@@ -207,9 +207,12 @@ export async function* datasetExportEntries(sql: SqlExecutor, blobs: BlobStore, 
   }
 }
 
+/** Pieces the archive is sent in: each costs the HTTP layers about the same, so fewer, larger ones send faster. */
+const SEND_CHUNK_BYTES = 512 * 1024;
+
 /** The plan's archive as a web stream (pulled: nothing is read faster than the client takes it). */
 export function streamDatasetExport(sql: SqlExecutor, blobs: BlobStore, plan: ExportPlan): ReadableStream<Uint8Array> {
-  return zipReadableStream(datasetExportEntries(sql, blobs, plan));
+  return zipReadableStream(datasetExportEntries(sql, blobs, plan), { coalesceBytes: SEND_CHUNK_BYTES });
 }
 
 /** Approximate size of the plan's archive: exact ZIP records and photo bytes, metadata by a per-row estimate. */

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateZip, type ZipEntry } from "./zip-stream";
+import { coalesceChunks, generateZip, type ZipEntry } from "./zip-stream";
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -76,5 +76,16 @@ describe("generateZip", () => {
 
   it("refuses duplicate names", async () => {
     await expect(collect(generateZip([{ name: "a", data: "1" }, { name: "a", data: "2" }]))).rejects.toThrow(/duplicate/);
+  });
+});
+
+describe("coalesceChunks", () => {
+  it("sends the first chunk at once, then pieces of at least the size, bytes unchanged", async () => {
+    const source = Array.from({ length: 50 }, (_, i) => randomBytes(1000 + i * 37));
+    const pieces: Uint8Array[] = [];
+    for await (const piece of coalesceChunks((async function* () { yield* source; })(), 10_000)) pieces.push(piece);
+    expect(pieces[0]).toBe(source[0]);
+    expect(pieces.slice(1, -1).every((piece) => piece.length >= 10_000)).toBe(true);
+    expect(Buffer.concat(pieces).equals(Buffer.concat(source))).toBe(true);
   });
 });

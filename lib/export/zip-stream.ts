@@ -121,6 +121,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 export type ZipStreamOptions = {
   /** Write ZIP64 records even for small archives (tests; readers that expect them). */
   forceZip64?: boolean;
+  /** zipReadableStream only: gather chunks into pieces of about this many bytes (the first goes out at once). */
+  coalesceBytes?: number;
 };
 
 /** Yields the bytes of a ZIP archive of `entries`, pulling each entry only when the previous one is written. */
@@ -174,17 +176,47 @@ export async function* generateZip(entries: AsyncIterable<ZipEntry> | Iterable<Z
   yield endOfArchive(records.length, centralSize, centralOffset, options.forceZip64 ?? false);
 }
 
+/**
+ * Gathers small chunks (headers, 64 KB file reads) into pieces of about `size` bytes; the first
+ * chunk goes out at once, so a download starts as soon as the archive does.
+ */
+export async function* coalesceChunks(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let parts: Uint8Array[] = [];
+  let buffered = 0;
+  let isFirst = true;
+  for await (const chunk of chunks) {
+    if (isFirst) {
+      isFirst = false;
+      yield chunk;
+      continue;
+    }
+    parts.push(chunk);
+    buffered += chunk.length;
+    if (buffered >= size) {
+      yield parts.length === 1 ? parts[0]! : concat(parts);
+      parts = [];
+      buffered = 0;
+    }
+  }
+  if (buffered > 0) yield parts.length === 1 ? parts[0]! : concat(parts);
+}
+
 /** The archive as a web ReadableStream (pull-based: nothing is produced faster than it is read). */
-export function zipReadableStream(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>, options?: ZipStreamOptions): ReadableStream<Uint8Array> {
-  const iterator = generateZip(entries, options);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
+export function zipReadableStream(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>, options: ZipStreamOptions = {}): ReadableStream<Uint8Array> {
+  const zip = generateZip(entries, options);
+  const iterator = options.coalesceBytes ? coalesceChunks(zip, options.coalesceBytes) : zip;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await iterator.return(undefined);
+      },
     },
-    async cancel() {
-      await iterator.return(undefined);
-    },
-  });
+    // Nothing is read ahead of the consumer: the archive is built only as fast as it is taken.
+    { highWaterMark: 0 },
+  );
 }
