@@ -167,7 +167,7 @@ async function main() {
   const token = options.token ?? env.PARALLAX_ADMIN_TOKEN;
   if (options.demo) {
     if (!options.study || !token) fail("--demo needs --study ID and a researcher token");
-    const result = await fillDemoStudy({ serverUrl, token, studyId: options.study, seed: options.seed, log: console.log, waitForServerMs: 10_000 });
+    const result = await fillDemoStudy({ serverUrl, token, studyId: options.study, seed: options.seed, log: console.log, waitForServerMs: 120_000 });
     console.log(result.skipped ? `Study ${options.study} already has captures: left as it is.` : `Filled study ${options.study}: ${result.captures} captures from ${result.devices} simulated devices in ${result.seconds.toFixed(1)} s.`);
     return;
   }
