@@ -23,7 +23,10 @@ import { LocalBlobStore } from "@/lib/storage/local-blob-store";
 import { checkImagefolderLayout } from "./check-imagefolder-layout";
 import { exportQuerySchema, metadataRowSchema, PREDICTIONS_CSV_COLUMNS, type MetadataRow } from "./export-schemas";
 import { exportStudyDataset } from "./export-study-dataset";
+import { planDatasetExport } from "./plan-dataset-export";
 import { readZipDirectory, readZipEntry, type ZipDirectoryEntry } from "./read-zip";
+import { datasetExportEntries } from "./stream-dataset-export";
+import { zipReadableStream } from "./zip-stream";
 
 const labels = ["zero", "one", "two", "three"];
 const STUDY = "study-export-votes";
@@ -377,6 +380,15 @@ describe("other selections", () => {
     expect(archive.entries.some((entry) => entry.name.startsWith("images/"))).toBe(false);
     expect(readRows(await archive.text("metadata.jsonl"))).toHaveLength(11);
     expect(await archive.text("README.md")).toContain("metadata-only export");
+  });
+
+  it("streams photos too large to read whole in pieces, with the same bytes", async () => {
+    const plan = await planDatasetExport(db.sql, STUDY, exportQuerySchema.parse({ divergentOnly: "true" }));
+    const archive = await saveArchive(zipReadableStream(datasetExportEntries(db.sql, blobs, plan, { photoInMemoryBytes: 0 })), "streamed.zip");
+    const metadata = readRows(await archive.text("metadata.jsonl"));
+    expect(metadata).toHaveLength(11);
+    for (const row of metadata) expect(sha256(await archive.bytes(row.file_name))).toBe(row.image_sha256);
+    expect(pythonNames(archive.file)).toHaveLength(15);
   });
 
   it("answers 404 for an unknown study", async () => {

@@ -24,6 +24,8 @@ import { extensionOfMime, toSafeSegment } from "./safe-file-names";
 import { zipReadableStream, type ZipEntry } from "./zip-stream";
 
 const BATCH = 200;
+/** Photos up to this size are read whole (at most two in memory); larger ones stream in 64 KB reads. */
+const PHOTO_IN_MEMORY_BYTES = 8 * 1024 * 1024;
 export const METADATA_FILE = "metadata.jsonl";
 export const IMAGES_FOLDER = "images";
 
@@ -54,6 +56,16 @@ async function openBlob(blobs: BlobStore, key: string): Promise<Readable | null>
     // Once open, the file stays readable even if it is deleted meanwhile.
     if ("pending" in stream && (stream as { pending?: boolean }).pending) await once(stream, "ready");
     return stream;
+  } catch (error) {
+    if (error instanceof BlobNotFoundError || (error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/** A photo's bytes in memory, or null when it is gone. */
+async function readBlob(blobs: BlobStore, key: string): Promise<Buffer | null> {
+  try {
+    return await blobs.get(key);
   } catch (error) {
     if (error instanceof BlobNotFoundError || (error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
@@ -91,7 +103,14 @@ function toPrediction(row: PredictionRow | undefined): MetadataRow["device_predi
 }
 
 /** The archive's entries for `plan`, read through `sql` (any connection: the plan fixed the snapshot) and `blobs`. */
-export async function* datasetExportEntries(sql: SqlExecutor, blobs: BlobStore, plan: ExportPlan, now: () => Date = () => new Date()): AsyncGenerator<ZipEntry> {
+export async function* datasetExportEntries(
+  sql: SqlExecutor,
+  blobs: BlobStore,
+  plan: ExportPlan,
+  options: { now?: () => Date; photoInMemoryBytes?: number } = {},
+): AsyncGenerator<ZipEntry> {
+  const now = options.now ?? (() => new Date());
+  const photoInMemoryBytes = options.photoInMemoryBytes ?? PHOTO_IN_MEMORY_BYTES;
   const scenesById = new Map(plan.scenes.map((scene) => [scene.sceneId, scene]));
   const workDir = await mkdtemp(path.join(tmpdir(), "parallax-export-"));
   const metadataFile = path.join(workDir, METADATA_FILE);
@@ -127,7 +146,17 @@ export async function* datasetExportEntries(sql: SqlExecutor, blobs: BlobStore, 
       }
       let jsonl = "";
       const csvRows: (string | number | null)[][] = [];
-      for (const capture of batch) {
+      // Photos up to photoInMemoryBytes are read whole, the next one while the current one is sent.
+      const prefetched = new Map<number, Promise<Buffer | null>>();
+      const prefetch = (index: number) => {
+        const capture = batch[index];
+        const row = capture ? byId.get(capture.captureId) : undefined;
+        if (!plan.options.images || !row || readCount(row.sizeBytes) > photoInMemoryBytes || prefetched.has(index)) return;
+        const loading = readBlob(blobs, row.blobKey);
+        loading.catch(() => undefined);
+        prefetched.set(index, loading);
+      };
+      for (const [index, capture] of batch.entries()) {
         const row = byId.get(capture.captureId);
         const scene = scenesById.get(capture.sceneId);
         if (!row || !scene) {
@@ -137,17 +166,30 @@ export async function* datasetExportEntries(sql: SqlExecutor, blobs: BlobStore, 
         const fileName = imagePath(plan, scene, capture, row.mime);
         const createdAt = new Date(row.createdAt);
         if (plan.options.images) {
-          const body = await openBlob(blobs, row.blobKey);
-          if (!body) {
-            counts.skipped++;
-            continue;
-          }
-          try {
-            // Resumes once the ZIP writer has written the whole photo and asks for the next entry.
-            yield { name: fileName, data: () => body, modifiedAt: createdAt };
-          } finally {
-            // Closes the file when the download was cancelled before the photo was read.
-            body.destroy();
+          prefetch(index);
+          prefetch(index + 1);
+          const whole = prefetched.get(index);
+          prefetched.delete(index);
+          if (whole) {
+            const bytes = await whole;
+            if (!bytes) {
+              counts.skipped++;
+              continue;
+            }
+            yield { name: fileName, data: bytes, modifiedAt: createdAt };
+          } else {
+            const body = await openBlob(blobs, row.blobKey);
+            if (!body) {
+              counts.skipped++;
+              continue;
+            }
+            try {
+              // Resumes once the ZIP writer has written the whole photo and asks for the next entry.
+              yield { name: fileName, data: () => body, modifiedAt: createdAt };
+            } finally {
+              // Closes the file when the download was cancelled before the photo was read.
+              body.destroy();
+            }
           }
         }
         const sizeBytes = readCount(row.sizeBytes);
