@@ -64,7 +64,11 @@ export function openDisplayEventStream(options: {
       unsubscribe = options.subscribe(() => void send(true));
       poll = setInterval(() => void send(false), options.pollMs ?? 2000);
       heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        try {
+          if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        } catch {
+          close();
+        }
       }, options.heartbeatMs ?? 15_000);
       options.signal.addEventListener("abort", () => close(controller), { once: true });
     },
