@@ -347,7 +347,7 @@ test("a filter set in the bar goes into the URL, every view follows it, and CSV 
   await page.goto(`/studies/${studyId}/dashboard?from=2099-01-01`);
   await expect(page.getByText("No captures match these filters")).toBeVisible();
   await page.goto(`/studies/${studyId}/dashboard/classes?k=0`);
-  await expect(page.getByRole("alert")).toContainText("“k”");
+  await expect(page.locator(".notice[role=alert]")).toContainText("“k”");
 });
 
 test("photos come as small immutable thumbnails, to researchers only", async ({ request, playwright, baseURL }) => {
@@ -413,4 +413,59 @@ test("Recharts is loaded on dashboard pages and never on the phone's capture pag
   const phone = await scriptsOf(`/join/${studyCode}`);
   expect(phone.scripts).toBeGreaterThan(0);
   expect(phone.recharts).toBe(0);
+});
+
+test("the compression probe runs on request from the attribution page and shows the API's flip rate per setting", async ({ page, request, browser }, testInfo) => {
+  test.setTimeout(240_000);
+  type ProbeStatus = { state: string; probeableCaptures: number; probedCaptures: number; remainingCaptures: number; failedCaptures: number };
+  const probeUrl = `/api/v1/studies/${studyId}/analytics/attribution/probe`;
+  const before = await api<ProbeStatus>(request, probeUrl);
+  const report = await api<Instability>(request, `/api/v1/studies/${studyId}/instability`);
+  const referenceBefore = await api<Instability>(request, `/api/v1/studies/${studyId}/instability?source=reference`);
+  const attributionBefore = await api<Record<string, unknown>>(request, `/api/v1/studies/${studyId}/analytics/attribution`);
+  expect(before).toMatchObject({ state: "idle", probeableCaptures: report.captures, probedCaptures: 0, remainingCaptures: report.captures });
+
+  await signIn(page);
+  await page.goto(`/studies/${studyId}/dashboard/attribution`);
+  const probe = page.getByTestId("compression-probe");
+  await expect(probe.getByTestId("probe-progress")).toContainText(`0 of ${report.captures.toLocaleString("en-GB")} captures probed`);
+  await probe.getByTestId("probe-run").click();
+  await expect(probe.getByTestId("probe-control")).not.toHaveAttribute("data-state", "idle");
+  await expect.poll(async () => (await api<ProbeStatus>(request, probeUrl)).state, { timeout: 180_000, intervals: [1000] }).toBe("idle");
+  const after = await api<ProbeStatus>(request, probeUrl);
+  expect(after).toMatchObject({ probedCaptures: report.captures, remainingCaptures: 0, failedCaptures: 0 });
+
+  // The page follows by itself (no reload): a row and a bar per setting, each with the API's counts.
+  const attribution = await api<{ compressionProbe: (Ratio & { key: string })[]; captureInstability: Ratio }>(request, `/api/v1/studies/${studyId}/analytics/attribution`);
+  expect(attribution.compressionProbe.map((r) => r.key)).toEqual(["jpeg-q50", "jpeg-q75", "jpeg-q95", "lossless"]);
+  for (const setting of attribution.compressionProbe) expect(setting.denominator).toBe(report.captures);
+  // The lossless copy shows the reference the very same tensor: it never flips.
+  expect(attribution.compressionProbe.find((r) => r.key === "lossless")!.numerator).toBe(0);
+  await expect(probe.getByTestId("probe-row")).toHaveCount(4, { timeout: 30_000 });
+  const names = ["JPEG q50", "JPEG q75", "JPEG q95", "Lossless (PNG)"];
+  for (const [i, setting] of attribution.compressionProbe.entries()) {
+    const cells = probe.getByTestId("probe-row").nth(i).locator("td");
+    await expect(cells.nth(0)).toHaveText(names[i]!);
+    expect(squash(await cells.nth(1).textContent())).toBe(`${pct(setting.value)} (${counts(setting.numerator, setting.denominator)} captures)`);
+  }
+  await expect(probe.locator(".recharts-surface")).toBeVisible();
+  await expect(probe.getByTestId("probe-progress")).toContainText(`${report.captures.toLocaleString("en-GB")} of ${report.captures.toLocaleString("en-GB")} captures probed`);
+  await expect(probe.getByTestId("probe-run")).toHaveCount(0);
+  // The probe changes no other number: probe predictions are no reference votes.
+  expect(await api<Instability>(request, `/api/v1/studies/${studyId}/instability?source=reference`)).toEqual(referenceBefore);
+  expect({ ...attribution, compressionProbe: [] }).toEqual(attributionBefore);
+  await expectNoSidewaysScroll(page, "attribution with the probe");
+  await shoot(page, testInfo, "attribution-probed", 1440);
+
+  // CSV carries the probe's rows.
+  const csv = await page.request.get(`/api/v1/studies/${studyId}/analytics/attribution?format=csv`);
+  const probeLines = (await csv.text()).split("\r\n").filter((line) => line.startsWith("compressionProbe,"));
+  expect(probeLines.map((line) => line.split(",").slice(1, 4).join(","))).toEqual(attribution.compressionProbe.map((r) => `${r.key},${r.numerator},${r.denominator}`));
+
+  const phone = await phonePage(browser, page);
+  await phone.goto(`/studies/${studyId}/dashboard/attribution`);
+  await expect(phone.getByTestId("compression-probe").locator(".recharts-surface")).toBeVisible();
+  await expectNoSidewaysScroll(phone, "attribution with the probe at 390 px");
+  await shoot(phone, testInfo, "attribution-probed", 390);
+  await phone.context().close();
 });

@@ -5,6 +5,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityChart } from "@/components/charts/activity-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -178,7 +179,9 @@ export default async function DashboardOverviewPage({ params, searchParams }: Da
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "", sp)}>
-      <Overview studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Overview studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

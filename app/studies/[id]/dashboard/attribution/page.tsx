@@ -8,6 +8,7 @@ import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { CHART_COLORS } from "@/components/charts/chart-theme";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
 import { CompressionProbeControl } from "@/components/dashboard/compression-probe-control";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -173,7 +174,9 @@ export default async function DashboardAttributionPage({ params, searchParams }:
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "attribution", sp)}>
-      <Attribution studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Attribution studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

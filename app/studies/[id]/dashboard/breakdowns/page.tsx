@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
@@ -102,7 +103,9 @@ export default async function DashboardBreakdownsPage({ params, searchParams }: 
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "breakdowns", sp)}>
-      <Breakdowns studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Breakdowns studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

@@ -4,6 +4,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -89,7 +90,9 @@ export default async function DashboardClassesPage({ params, searchParams }: Das
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "classes", sp)}>
-      <Classes studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Classes studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

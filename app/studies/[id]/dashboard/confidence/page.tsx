@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { ConfidenceHistograms } from "@/components/charts/confidence-histograms";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -75,7 +76,9 @@ export default async function DashboardConfidencePage({ params, searchParams }: 
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "confidence", sp)}>
-      <Confidence studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Confidence studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

@@ -4,6 +4,7 @@
 import type { Metadata } from "next";
 import { GrowthChart } from "@/components/charts/growth-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -77,7 +78,9 @@ export default async function DashboardGrowthPage({ params, searchParams }: Dash
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "growth", sp)}>
-      <Growth studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Growth studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

@@ -5,6 +5,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PairwiseHeatmap, type HeatmapCell } from "@/components/charts/pairwise-heatmap";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -189,7 +190,9 @@ export default async function DashboardPairwisePage({ params, searchParams }: Da
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "pairwise", sp)}>
-      <Pairwise studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Pairwise studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

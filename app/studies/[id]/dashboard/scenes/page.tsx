@@ -4,6 +4,7 @@
 // key and class, paged; every row links to the scene's own page.
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
@@ -158,7 +159,9 @@ export default async function DashboardScenesPage({ params, searchParams }: Dash
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, "scenes", sp)}>
-      <Gallery studyId={id} searchParams={sp} />
+      <DashboardGate studyId={id}>
+        <Gallery studyId={id} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }

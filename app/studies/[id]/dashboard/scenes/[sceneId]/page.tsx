@@ -5,6 +5,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
+import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { dashboardPagePath, loadDashboard, orNotFound } from "@/components/dashboard/load-dashboard";
@@ -162,7 +163,9 @@ export default async function DashboardScenePage({ params, searchParams }: Props
   const sp = await searchParams;
   return (
     <ResearcherPage path={dashboardPagePath(id, `scenes/${encodeURIComponent(sceneId)}`, sp)}>
-      <Scene studyId={id} sceneId={sceneId} searchParams={sp} />
+      <DashboardGate studyId={id} sceneId={sceneId}>
+        <Scene studyId={id} sceneId={sceneId} searchParams={sp} />
+      </DashboardGate>
     </ResearcherPage>
   );
 }
