@@ -13,13 +13,22 @@ test("every researcher endpoint: 401 without credentials, 403 with a device toke
   const doc = await (await request.get("/api/v1/openapi.json")).json();
   let researcherEndpoints = 0;
   let deviceEndpoints = 0;
+  let bothEndpoints = 0;
   for (const [template, methods] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
     for (const [method, operation] of Object.entries(methods)) {
       const schemes = operation.security.flatMap((entry) => Object.keys(entry));
       if (schemes.length === 0) continue;
       const path = template.replace("{id}", study.id).replace("{code}", study.code);
       const call = (headers: Record<string, string>) => request.fetch(path, { method: method.toUpperCase(), headers: { ...headers, "content-type": "application/json" }, data: method === "get" || method === "delete" ? undefined : "{}" });
-      if (schemes.includes("researcherToken")) {
+      if (schemes.includes("researcherToken") && schemes.includes("deviceToken")) {
+        // Open to a device of the study and to researchers alike (each gets its own view).
+        bothEndpoints += 1;
+        expect((await call({})).status(), `${method} ${template} without credentials`).toBe(401);
+        if (method === "get") {
+          expect((await call(bearer(device.deviceToken))).status(), `${method} ${template} with the study's device token`).toBe(200);
+          expect((await call(admin)).status(), `${method} ${template} with a researcher token`).toBe(200);
+        }
+      } else if (schemes.includes("researcherToken")) {
         researcherEndpoints += 1;
         const anonymous = await call({});
         expect(anonymous.status(), `${method} ${template} without credentials`).toBe(401);
@@ -36,6 +45,7 @@ test("every researcher endpoint: 401 without credentials, 403 with a device toke
   }
   expect(researcherEndpoints).toBeGreaterThanOrEqual(15);
   expect(deviceEndpoints).toBeGreaterThanOrEqual(4);
+  expect(bothEndpoints).toBeGreaterThanOrEqual(1);
 });
 
 test("a device reads only its own captures, and its token is refused in another study", async ({ request }) => {

@@ -6,7 +6,8 @@ import type { z } from "zod";
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
 /** researcher: session cookie (+ X-CSRF-Token on writes) or Bearer API token; device: Bearer device token. */
-export type ApiSecurity = "researcher" | "admin" | "device" | "none";
+/** "device-or-researcher": a device token of the study, or researcher credentials (each sees its own view). */
+export type ApiSecurity = "researcher" | "admin" | "device" | "device-or-researcher" | "none";
 
 export type ApiResponseSpec = {
   description: string;

@@ -37,7 +37,7 @@ const errorBodySchema = z.object({
 
 function impliedErrors(security: ApiSecurity): number[] {
   if (security === "none") return [];
-  return security === "device" ? [401, 403, 429] : [401, 403];
+  return security === "device" || security === "device-or-researcher" ? [401, 403, 429] : [401, 403];
 }
 
 function parameters(operation: ApiOperation): JsonSchema[] {
@@ -73,8 +73,15 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[], option
         ...(status === 429 ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } } : {}),
       };
     }
+    const researcher = [{ researcherToken: [] }, { researcherSession: [] }];
     const security =
-      operation.security === "none" ? [] : operation.security === "device" ? [{ deviceToken: [] }] : [{ researcherToken: [] }, { researcherSession: [] }];
+      operation.security === "none"
+        ? []
+        : operation.security === "device"
+          ? [{ deviceToken: [] }]
+          : operation.security === "device-or-researcher"
+            ? [{ deviceToken: [] }, ...researcher]
+            : researcher;
     (paths[operation.path] ??= {})[operation.method] = {
       operationId: operation.operationId,
       summary: operation.summary,

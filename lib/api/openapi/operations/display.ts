@@ -41,7 +41,7 @@ export const displayOperations = [
     summary: "The scene the study's display shows now",
     description: "With a device token of the study: `{ studyId, sceneKey, updatedAt }` (what phones follow). With researcher credentials: also the scenes in order and the current scene's live counts (the display page's state).",
     tags,
-    security: "device",
+    security: "device-or-researcher",
     pathParams: idParams,
     responses: { 200: { description: "The followed scene (devices) or the display state (researchers)", schema: z.union([displayStateSchema, followedSceneSchema]) } },
     errors: [403, 404],
