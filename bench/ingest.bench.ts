@@ -1,18 +1,19 @@
-// Ingest benchmark: 32 concurrent phones upload a 200 KB JPEG with two predictions each to
+// Ingest benchmark: 32 concurrent simulated phones (the fleet simulator's devices and photos) upload with two predictions each to
 // POST /api/v1/captures of the real built server, on embedded PGlite and on PostgreSQL, against a
 // baseline measured in the same run (a bare node:http server that streams the same body to disk
 // and inserts one row). Reports captures/s and p50/p99 latency. Targets: ≥ 100 captures/s on
 // PGlite and ≥ 30 % of the baseline's rate.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import sharp from "sharp";
-import { buildExifTiff, putExifIntoJpeg } from "@/lib/captures/testing/build-exif";
+import { createProceduralScenes, loadFolderScenes } from "@/lib/simulator/base-scenes";
+import { createFleet } from "@/lib/simulator/device-models";
+import { renderCapture } from "@/lib/simulator/render-capture";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
 
@@ -22,6 +23,7 @@ const MEASURED = Number(process.env.INGEST_BENCH_CAPTURES ?? 1200);
 const POSTGRES_URL = process.env.INGEST_BENCH_POSTGRES ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const ADMIN_TOKEN = "ingest-bench-admin-token-0123456789";
 const BOUNDARY = "----parallaxIngestBench";
+const REAL_PHOTOS = path.join("..", "shared", "photos-real");
 
 process.env.PARALLAX_DIST_DIR ||= ".next-bench";
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -123,22 +125,29 @@ function startBaseline(dir: string, databaseUrl?: string): Promise<Proc> {
   return startProcess([path.join("node_modules", "tsx", "dist", "cli.mjs"), path.join("bench", "lib", "ingest-baseline-server.ts"), "{PORT}", dir, ...(databaseUrl ? [databaseUrl] : [])], {}, "/");
 }
 
-/** A ~200 KB camera JPEG (noise keeps it from compressing away) with EXIF Make/Model. */
-async function makeBenchPhoto(): Promise<Buffer> {
-  const width = 800;
-  const height = 600;
-  const raw = randomBytes(width * height * 3);
-  for (let i = 0; i < raw.length; i++) raw[i] = (raw[i]! >> 3) + ((i % (width * 3)) >> 4) + 40;
-  let quality = 96;
-  let jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
-  while (jpeg.length > 205_000 && quality > 20) {
-    quality -= 2;
-    jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
-  }
-  return putExifIntoJpeg(jpeg, buildExifTiff({ make: "Google", model: "Pixel 7", software: "bench", orientation: 1 }));
+/**
+ * The load comes from the phone-fleet simulator: CLIENTS virtual devices (their own camera
+ * character and identity, EXIF included) each photograph a scene, rendered before the
+ * clock starts. Client i always sends its own device's photo.
+ */
+async function makeFleetPhotos(): Promise<Buffer[]> {
+  const fleet = createFleet({ seed: "ingest-bench", devices: CLIENTS, maxPhotoSide: 1600 });
+  const devices = fleet.flatMap((model) => model.devices.map((device) => ({ model, device })));
+  // Real photos as the scenes when the shared folder is there (camera-like textures and JPEG sizes), else procedural ones.
+  const scenes = existsSync(REAL_PHOTOS)
+    ? await loadFolderScenes({ dir: REAL_PHOTOS, count: 6, maxSide: 2000 })
+    : createProceduralScenes({ seed: "ingest-bench", count: 6, width: 1600, height: 1200 });
+  const images = await Promise.all(scenes.map((scene) => scene.load()));
+  return Promise.all(
+    devices.map(async ({ model, device }, i) => {
+      const shot = { offsetX: device.framingBias.x, offsetY: device.framingBias.y, zoom: 1, noiseSeed: `ingest-bench-${device.key}` };
+      const rendered = await renderCapture({ scene: images[i % images.length]!, character: model.character, identity: model.identity, shot, capturedAt: new Date(Date.UTC(2026, 10, 25, 12, 0, i)) });
+      return rendered.bytes;
+    }),
+  );
 }
 
-/** The photo with a unique JPEG comment (COM) segment, so every upload is a distinct blob of the same size. */
+/** The photo with a unique JPEG comment (COM) segment, so every upload is a distinct blob. */
 function uniquePhoto(photo: Buffer, n: number): Buffer {
   const text = Buffer.from(`bench-${n.toString().padStart(10, "0")}`, "latin1");
   const segment = Buffer.alloc(4);
@@ -218,7 +227,7 @@ async function drive(total: number, send: (n: number, client: number) => Promise
   return { rate: total / seconds, p50: at(0.5), p99: at(0.99), count: total, seconds };
 }
 
-async function benchParallax(url: string, photo: Buffer, pid: number): Promise<Run> {
+async function benchParallax(url: string, photos: Buffer[], pid: number): Promise<Run> {
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
   const study = (await (await fetch(`${url}/api/v1/studies`, { method: "POST", headers: admin, body: JSON.stringify({ name: "ingest bench" }) })).json()) as { code: string; study: { model: { sha256: string } } };
   const tokens = await Promise.all(
@@ -228,7 +237,7 @@ async function benchParallax(url: string, photo: Buffer, pid: number): Promise<R
   let offset = 0;
   const send = async (n: number, client: number) => {
     const meta = { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha, "original"), prediction(modelSha, "rectified")] };
-    const response = await post(`${url}/api/v1/captures`, multipartBody(meta, uniquePhoto(photo, offset + n)), { authorization: `Bearer ${tokens[client]}` });
+    const response = await post(`${url}/api/v1/captures`, multipartBody(meta, uniquePhoto(photos[client]!, offset + n)), { authorization: `Bearer ${tokens[client]}` });
     if (response.status !== 201) throw new Error(`upload ${n}: ${response.status} ${response.text.slice(0, 300)}`);
   };
   await drive(WARMUP, send);
@@ -238,10 +247,10 @@ async function benchParallax(url: string, photo: Buffer, pid: number): Promise<R
   return { ...run, serverCpuMsPerUpload: ((cpuSecondsOfTree(pid) - cpuBefore) * 1000) / MEASURED };
 }
 
-async function benchBaseline(url: string, photo: Buffer, modelSha: string, pid: number): Promise<Run> {
-  const send = async (n: number) => {
+async function benchBaseline(url: string, photos: Buffer[], modelSha: string, pid: number): Promise<Run> {
+  const send = async (n: number, client: number) => {
     const meta = { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha, "original"), prediction(modelSha, "rectified")] };
-    const response = await post(`${url}/upload`, multipartBody(meta, uniquePhoto(photo, n)), {});
+    const response = await post(`${url}/upload`, multipartBody(meta, uniquePhoto(photos[client]!, n)), {});
     if (response.status !== 201) throw new Error(`baseline upload ${n}: ${response.status}`);
   };
   await drive(WARMUP, send);
@@ -252,8 +261,9 @@ async function benchBaseline(url: string, photo: Buffer, modelSha: string, pid: 
 
 async function main() {
   await buildIfNeeded();
-  const photo = await makeBenchPhoto();
-  console.log(`photo: ${photo.length} bytes; ${CLIENTS} clients; ${MEASURED} measured uploads after ${WARMUP} warm-up`);
+  const photos = await makeFleetPhotos();
+  const meanKb = photos.reduce((sum, photo) => sum + photo.length, 0) / photos.length / 1024;
+  console.log(`simulated fleet photos: ${photos.length}, mean ${meanKb.toFixed(0)} KB; ${CLIENTS} clients; ${MEASURED} measured uploads after ${WARMUP} warm-up`);
   const rows: BenchRow[] = [];
   const results: Record<string, { parallax: Run; baseline: Run }> = {};
 
@@ -287,7 +297,7 @@ async function main() {
     try {
       console.log(`${kind}: baseline…`);
       const baseline = await startBaseline(path.join(work, "baseline"), databaseUrl || undefined);
-      const baselineRun = await benchBaseline(baseline.url, photo, "a".repeat(64), baseline.pid);
+      const baselineRun = await benchBaseline(baseline.url, photos, "a".repeat(64), baseline.pid);
       console.log(`${kind}: baseline ${baselineRun.rate.toFixed(1)}/s; Parallax…`);
       await baseline.stop();
       if (kind === "postgresql") {
@@ -300,7 +310,7 @@ async function main() {
       const server = await startParallax(path.join(work, "parallax"), databaseUrl);
       let parallaxRun: Run;
       try {
-        parallaxRun = await benchParallax(server.url, photo, server.pid);
+        parallaxRun = await benchParallax(server.url, photos, server.pid);
       } catch (error) {
         console.error(`server output:\n${server.output.join("").slice(-4000)}`);
         throw error;
@@ -329,7 +339,7 @@ async function main() {
   const meetsRatios = Object.values(results).every((r) => r.parallax.rate / r.baseline.rate >= 0.3);
   recordBenchResults({
     name: "ingest",
-    description: `${CLIENTS} concurrent clients upload a ${(photo.length / 1024).toFixed(0)} KB JPEG with two predictions (${MEASURED} uploads after ${WARMUP} warm-up) to POST /api/v1/captures of the built server (next start), each as its own device; baseline: a bare node:http server streaming the same multipart body to disk (fsync + rename) and inserting one row, same database kind, same run. Client and server share the machine. Per-IP/device rate limits off (all clients share one address).`,
+    description: `${CLIENTS} concurrent clients, each a virtual device of the phone-fleet simulator, upload its rendered photo (camera character and EXIF identity of that device; mean ${meanKb.toFixed(0)} KB, made unique per upload) with two predictions (${MEASURED} uploads after ${WARMUP} warm-up) to POST /api/v1/captures of the built server (next start), each as its own device; baseline: a bare node:http server streaming the same multipart body to disk (fsync + rename) and inserting one row, same database kind, same run. Client and server share the machine. Per-IP/device rate limits off (all clients share one address).`,
     rows,
     verdict: `${meetsRate ? "meets" : "MISSES"} ≥ 100 captures/s on PGlite (${pglite ? pglite.parallax.rate.toFixed(0) : "n/a"}/s); ${meetsRatios ? "meets" : "MISSES"} ≥ 30 % of the baseline (${Object.entries(results)
       .map(([kind, r]) => `${kind} ${((r.parallax.rate / r.baseline.rate) * 100).toFixed(0)} %`)
