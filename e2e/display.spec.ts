@@ -239,6 +239,23 @@ test("the display page at 1440 and 390 wide, the stimulus API's refusals", async
     await display.context().close();
   }
 
+  // The scenes page: coverage per scene, the upload form refusing a bad ZIP with the server's reason.
+  const researcher = await openDisplay(browser, study.id);
+  for (const viewport of [
+    { width: 1440, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    await researcher.setViewportSize(viewport);
+    await researcher.goto(`/studies/${study.id}/scenes`);
+    await expect(researcher.getByTestId("coverage-row")).toHaveCount(study.keys.length);
+    await expect(researcher.getByTestId("coverage-summary")).toContainText(`0 of ${study.keys.length}`);
+    await researcher.screenshot({ path: testInfo.outputPath(`scenes-${viewport.width}.png`), fullPage: true });
+  }
+  await researcher.getByTestId("stimulus-zip").setInputFiles({ name: "bad.zip", mimeType: "application/zip", buffer: makeZip([{ name: "readme.txt", data: "hi" }]) });
+  await researcher.getByRole("button", { name: "Upload" }).click();
+  await expect(researcher.getByTestId("stimulus-outcome")).toContainText("readme.txt is not an image");
+  await researcher.context().close();
+
   // A volunteer's device may read the followed scene only; the display itself is researchers'.
   const anonymous = await request.get(`/api/v1/studies/${study.id}/display`);
   expect(anonymous.status()).toBe(401);
