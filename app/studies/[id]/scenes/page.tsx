@@ -105,12 +105,13 @@ async function ScenesContent({ id, target }: { id: string; target: number }) {
               <tbody>
                 {coverage.scenes.map((scene) => (
                   <tr key={scene.id} data-testid="coverage-row" data-scene-key={scene.key} data-covered={scene.isCovered}>
-                    <td className="mono">
+                    <td className={`mono ${styles.key}`}>
                       {scene.key}
                       {scene.hasStimulus ? "" : <span className="muted small"> (no image)</span>}
                     </td>
                     <td>{scene.label ?? <span className="muted">—</span>}</td>
-                    <td className={styles.models}>
+                    <td>
+                      <div className={styles.models}>
                       {scene.deviceModels.length === 0 ? (
                         <span className="muted">none yet</span>
                       ) : (
@@ -120,6 +121,7 @@ async function ScenesContent({ id, target }: { id: string; target: number }) {
                           </span>
                         ))
                       )}
+                      </div>
                     </td>
                     <td className={styles.number}>{scene.devices}</td>
                     <td className={styles.number}>{scene.captures}</td>
