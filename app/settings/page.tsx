@@ -5,6 +5,7 @@ import Link from "next/link";
 import { ResearcherPage } from "@/components/researcher/researcher-page";
 import { ApiTokensPanel } from "@/components/workspace/api-tokens-panel";
 import { ResearchersPanel } from "@/components/workspace/researchers-panel";
+import styles from "@/components/workspace/workspace.module.css";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { requireResearcherPage } from "@/lib/auth/current-researcher";
 import { getPrisma } from "@/lib/db/database";
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
   return (
-    <ResearcherPage path="/settings" wide={false}>
+    <ResearcherPage path="/settings">
       <Settings />
     </ResearcherPage>
   );
@@ -26,7 +27,7 @@ async function Settings() {
   const prisma = await getPrisma();
   const [tokens, researchers] = await Promise.all([listApiTokens(prisma, researcher.researcherId), listResearchers(prisma)]);
   return (
-    <>
+    <div className={`stack ${styles.settingsPage}`}>
       <h1>Settings</h1>
       <p className="muted small">
         Signed in as <strong>{researcher.email}</strong>
@@ -34,6 +35,6 @@ async function Settings() {
       </p>
       <ApiTokensPanel initial={tokens} />
       <ResearchersPanel initial={researchers} canInvite={researcher.isAdmin} currentId={researcher.researcherId} />
-    </>
+    </div>
   );
 }

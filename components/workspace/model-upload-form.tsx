@@ -14,6 +14,7 @@ export function ModelUploadForm({ presets }: { presets: { name: string; descript
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [presetName, setPresetName] = useState(presets[0]?.name ?? "");
 
   async function upload(form: HTMLFormElement) {
     setBusy(true);
@@ -48,13 +49,14 @@ export function ModelUploadForm({ presets }: { presets: { name: string; descript
       </div>
       <div className="field">
         <label htmlFor="model-preset">Preprocessing</label>
-        <select id="model-preset" name="preset" defaultValue={presets[0]?.name}>
+        <select id="model-preset" name="preset" value={presetName} onChange={(event) => setPresetName(event.target.value)}>
           {presets.map((preset) => (
             <option key={preset.name} value={preset.name}>
-              {preset.name}: {preset.description}
+              {preset.name}
             </option>
           ))}
         </select>
+        <span className="small muted">{presets.find((preset) => preset.name === presetName)?.description}</span>
       </div>
       <div className="field">
         <label htmlFor="model-file">ONNX file</label>

@@ -61,7 +61,11 @@ export function ResearchersPanel({ initial, canInvite, currentId }: { initial: R
                 <td>{researcher.email}</td>
                 <td>
                   {researcher.isAdmin ? "admin" : "researcher"}
-                  {researcher.mustChangePassword ? <span className="badge warn"> invited</span> : null}
+                  {researcher.mustChangePassword ? (
+                    <span className="badge warn" style={{ marginLeft: 6 }}>
+                      invited
+                    </span>
+                  ) : null}
                 </td>
                 <td>{formatUtc(researcher.createdAt).slice(0, 10)}</td>
               </tr>

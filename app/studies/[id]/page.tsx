@@ -77,28 +77,30 @@ async function Study({ id }: { id: string }) {
         </Link>
       </nav>
       <div className={styles.studyGrid}>
-        <div className="stack">
-          <section className={`card ${styles.joinCard}`} aria-labelledby="join-heading">
-            <h2 id="join-heading" style={{ margin: 0 }}>
-              Invite volunteers
-            </h2>
-            {status === "closed" ? <p className="notice small">Closed: the link shows that the study is closed.</p> : null}
-            <div className={styles.qr} data-testid="join-qr" dangerouslySetInnerHTML={{ __html: qrSvg }} />
-            <p className={styles.joinCode} data-testid="join-code">
-              {study.code}
-            </p>
-            <p className={styles.joinUrl}>
-              <a href={joinUrl} data-testid="join-url">
-                {joinUrl}
-              </a>
-            </p>
-            <Link className="button" href={href("/poster")}>
-              Printable poster
-            </Link>
-          </section>
+        <section className={`card ${styles.joinCard} ${styles.joinArea}`} aria-labelledby="join-heading">
+          <h2 id="join-heading" style={{ margin: 0 }}>
+            Invite volunteers
+          </h2>
+          {status === "closed" ? <p className="notice small">Closed: the link shows that the study is closed.</p> : null}
+          <div className={styles.qr} data-testid="join-qr" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <p className={styles.joinCode} data-testid="join-code">
+            {study.code}
+          </p>
+          <p className={styles.joinUrl}>
+            <a href={joinUrl} data-testid="join-url">
+              {joinUrl}
+            </a>
+          </p>
+          <Link className="button" href={href("/poster")}>
+            Printable poster
+          </Link>
+        </section>
+        <div className={styles.liveArea}>
+          <StudyLivePanel initial={live} />
+        </div>
+        <div className={styles.controlsArea}>
           <StudyControls study={{ id: study.id, name: study.name, code: study.code, status }} />
         </div>
-        <StudyLivePanel initial={live} />
       </div>
     </>
   );
