@@ -239,6 +239,20 @@ test("the display page at 1440 and 390 wide, the stimulus API's refusals", async
     await display.context().close();
   }
 
+  // Advancing by click and by the timer (T toggles it; ?interval= sets its period).
+  const timed = await openDisplay(browser, study.id);
+  await timed.goto(`/display/${study.id}?interval=1`);
+  const canvas = timed.getByTestId("display-canvas");
+  await expect(canvas).toHaveAttribute("data-drawn", "true");
+  const shown = async () => (await canvas.getAttribute("data-scene-key"))!;
+  const start = await shown();
+  await timed.mouse.click(700, 450);
+  await expect.poll(shown).not.toBe(start);
+  const clicked = await shown();
+  await timed.keyboard.press("t");
+  await expect.poll(shown, { timeout: 5000 }).not.toBe(clicked);
+  await timed.context().close();
+
   // The scenes page: coverage per scene, the upload form refusing a bad ZIP with the server's reason.
   const researcher = await openDisplay(browser, study.id);
   for (const viewport of [
