@@ -230,6 +230,7 @@ export async function* datasetExportEntries(
         counts.imageBytes += sizeBytes;
       }
       if (jsonl) await metadata.write(jsonl);
+      // formatCsv with an empty header line, which is cut: only the rows.
       if (csvRows.length > 0) await predictions.write(formatCsv({ columns: [], rows: csvRows }).replace(/^\r\n/, ""));
     }
     await metadata.close();
