@@ -137,6 +137,23 @@ test("create a study, print its poster, a phone joins through the QR code and it
   const photoFiles = blobFiles().filter((file) => !blobsBefore.has(file));
   expect(photoFiles.length).toBeGreaterThan(0);
 
+  // Close: the joined phone's next photo is refused with a clear message; a new phone is told the study is closed.
+  await page.getByRole("button", { name: "Close study" }).click();
+  await expect(page.getByTestId("status-badge")).toHaveText("closed");
+  await expect(page.getByTestId("study-status")).toContainText("Closed");
+  await takePhotoThroughChooser(phone, await loadTestPhoto(2));
+  await expect(phone.getByTestId("outbox-bar")).toContainText("This study is closed and no longer accepts photos", { timeout: 60_000 });
+  const phoneShot = testInfo.outputPath("workspace-phone-study-closed-412.png");
+  await phone.screenshot({ path: phoneShot, fullPage: true });
+  await testInfo.attach("phone-study-closed", { path: phoneShot, contentType: "image/png" });
+  const late = await openPhone(browser);
+  await late.goto(joinUrl);
+  await expect(late.getByText("This study is closed and no longer takes new participants.")).toBeVisible();
+  expect((await request.post(`/api/v1/join/${code}`, { data: {} })).status()).toBe(410);
+  await late.context().close();
+  await expect(page.getByTestId("count-captures")).toContainText("1");
+  await shoot(page, testInfo, "study-closed");
+
   // The volunteer asks for deletion from the phone's settings; the researcher sees it and honours it.
   await phone.getByRole("link", { name: "Settings" }).click();
   await phone.getByRole("button", { name: "Ask for deletion of my data" }).click();
@@ -151,30 +168,14 @@ test("create a study, print its poster, a phone joins through the QR code and it
   await expect(page.getByTestId("count-captures")).toContainText("0");
   for (const file of photoFiles) expect(blobFiles(), `photo file ${file} removed`).not.toContain(file);
   await phone.context().close();
-
-  // Close: a new phone is told the study is closed; a joined device's upload is refused.
-  const joined = await joinStudy(request, code);
-  await page.getByRole("button", { name: "Close study" }).click();
-  await expect(page.getByTestId("status-badge")).toHaveText("closed");
-  await expect(page.getByTestId("study-status")).toContainText("Closed");
-  const late = await openPhone(browser);
-  await late.goto(joinUrl);
-  await expect(late.getByText("This study is closed and no longer takes new participants.")).toBeVisible();
-  expect((await request.post(`/api/v1/join/${code}`, { data: {} })).status()).toBe(410);
-  const refused = await request.post("/api/v1/captures", {
-    headers: { authorization: `Bearer ${joined.deviceToken}` },
-    multipart: { meta: JSON.stringify({ clientCaptureId: crypto.randomUUID(), sceneKey: "late", captureMethod: "native-camera" }), image: { name: "p.jpg", mimeType: "image/jpeg", buffer: (await loadTestPhoto(1)).buffer } },
-  });
-  expect(refused.status()).toBe(410);
-  expect((await refused.json()).error.message).toContain("closed");
-  await late.context().close();
-  await shoot(page, testInfo, "study-closed");
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
   // Delete: the dialog names what goes and wants the join code typed.
   await page.getByRole("button", { name: "Delete study…" }).click();
   const preview = page.getByTestId("deletion-preview");
-  await expect(preview).toContainText("1 device");
+  await expect(preview).toContainText("0 devices");
   await expect(preview).toContainText("0 captures");
+  await expect(preview).toContainText("1 scene");
   const confirm = page.getByRole("button", { name: "Delete study and its data" });
   await expect(confirm).toBeDisabled();
   await page.getByLabel(/Type the join code/).fill("WRONG");
@@ -271,6 +272,19 @@ test("workspace API: live view, deletion preview and delete need a researcher; t
   const noCsrf = await anonymous.delete(`/api/v1/studies/${study.id}?confirm=${study.code}`);
   expect(noCsrf.status()).toBe(403);
   await anonymous.dispose();
+
+  // Closed: no new joins, and uploads from a device that joined before are refused with a clear reason.
+  expect((await request.patch(`/api/v1/studies/${study.id}`, { headers: admin, data: { status: "closed" } })).status()).toBe(200);
+  expect((await request.post(`/api/v1/join/${study.code}`, { data: {} })).status()).toBe(410);
+  const refused = await request.post("/api/v1/captures", {
+    headers: { authorization: `Bearer ${joined.deviceToken}` },
+    multipart: {
+      meta: JSON.stringify({ clientCaptureId: crypto.randomUUID(), sceneKey: "late", captureMethod: "native-camera" }),
+      image: { name: "p.jpg", mimeType: "image/jpeg", buffer: (await loadTestPhoto(1)).buffer },
+    },
+  });
+  expect(refused.status()).toBe(410);
+  expect((await refused.json()).error.message).toContain("closed");
 
   expect((await request.delete(`/api/v1/studies/${study.id}?confirm=WRONG1`, { headers: admin })).status()).toBe(400);
   const removeDevice = await request.delete(`/api/v1/studies/${study.id}/devices/${joined.deviceId}`, { headers: admin });
