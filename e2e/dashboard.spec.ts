@@ -125,7 +125,16 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
 }
 
 async function shoot(page: Page, testInfo: TestInfo, name: string, width: number) {
-  // Charts draw after hydration and measure their box: wait for them before the picture.
+  // Charts draw after hydration and measure their box; photos load lazily as they come near the
+  // viewport: scroll through the page once, then wait for the network before the picture.
+  await page.waitForLoadState("networkidle");
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+      window.scrollTo(0, y);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    window.scrollTo(0, 0);
+  });
   await page.waitForLoadState("networkidle");
   await page.screenshot({ path: testInfo.outputPath(`dashboard-${name}-${width}.png`), fullPage: true });
 }
@@ -271,6 +280,17 @@ async function openAndCheckEveryView(page: Page, request: APIRequestContext, tes
   expect(await firstPhoto.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeLessThanOrEqual(320);
   await expectNoSidewaysScroll(page, "gallery");
   await shoot(page, testInfo, "scenes", width);
+
+  // Sorting and filtering go into the URL and give the API's order.
+  const classIndex = String(classes.classes.find((c) => c.unstableScenes > 0)!.classIndex);
+  await page.locator("#gallery-sort").selectOption("scene");
+  await page.locator("#gallery-class").selectOption(classIndex);
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(new RegExp(`sort=scene.*class=${classIndex}|class=${classIndex}.*sort=scene`));
+  const sorted = await api<Gallery>(request, `/api/v1/studies/${studyId}/analytics/scenes?sort=scene&class=${classIndex}`);
+  await expect(page.getByTestId("gallery-scene")).toHaveCount(sorted.scenes.length);
+  await expect(page.getByTestId("gallery-scene").locator("h3")).toHaveText(sorted.scenes.map((scene) => scene.sceneKey));
+  await page.goto(`${base}/scenes`);
 
   // The scene page of the most divergent scene.
   const top = gallery.scenes[0]!;

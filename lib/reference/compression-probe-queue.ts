@@ -31,13 +31,14 @@ export type CompressionProbeOptions = {
 type Cursor = { createdAt: Date; id: string };
 
 /**
- * Captures of a study that have their original reference prediction but not every probe variant,
+ * Captures of a study that have their original reference prediction (by the study's current model) but not every probe variant,
  * oldest first, after `cursor` (so a capture whose probe failed is not picked again in one pass).
  */
 export async function listCapturesToProbe(sql: SqlExecutor, studyId: string, cursor: Cursor | null, limit: number): Promise<Cursor[]> {
   const rows = await sql.query<{ id: string; createdAt: Date | string }>(
     `SELECT c.id, c."createdAt"
      FROM "Capture" c JOIN "Prediction" r ON r."captureId" = c.id AND r.source = 'reference' AND r.variant = 'original'
+     JOIN "Study" s ON s.id = c."studyId" JOIN "Model" m ON m.id = s."modelId" AND m.sha256 = r."modelSha256"
      WHERE c."studyId" = $1 AND ($2::timestamptz IS NULL OR (c."createdAt", c.id) > ($2::timestamptz, $3::text))
        AND (SELECT count(*) FROM "Prediction" v WHERE v."captureId" = c.id AND v.source = 'reference' AND v.variant = ANY($4::text[])) < $5
      ORDER BY c."createdAt", c.id
@@ -47,14 +48,19 @@ export async function listCapturesToProbe(sql: SqlExecutor, studyId: string, cur
   return rows.map((row) => ({ id: row.id, createdAt: new Date(row.createdAt) }));
 }
 
-/** How far the probe is in a study: captures that can be probed (they have a reference prediction) and those probed at every setting. */
+/**
+ * How far the probe is in a study: captures that can be probed (a reference prediction of the
+ * study's current model on their stored bytes) and those probed at every setting.
+ */
 export async function countProbedCaptures(sql: SqlExecutor, studyId: string): Promise<{ probeable: number; probed: number; referencePending: number }> {
   const [row] = await sql.query<{ probeable: number; probed: number; pending: number }>(
     `SELECT
-       (SELECT count(*)::int FROM "Prediction" WHERE "studyId" = $1 AND source = 'reference' AND variant = 'original') AS probeable,
+       (SELECT count(*)::int FROM "Prediction" r JOIN "Study" s ON s.id = r."studyId" JOIN "Model" m ON m.id = s."modelId" AND m.sha256 = r."modelSha256"
+          WHERE r."studyId" = $1 AND r.source = 'reference' AND r.variant = 'original') AS probeable,
        (SELECT count(*)::int FROM (
           SELECT v."captureId" FROM "Prediction" v
           JOIN "Prediction" r ON r."captureId" = v."captureId" AND r.source = 'reference' AND r.variant = 'original'
+          JOIN "Study" s ON s.id = r."studyId" JOIN "Model" m ON m.id = s."modelId" AND m.sha256 = r."modelSha256"
           WHERE v."studyId" = $1 AND v.source = 'reference' AND v.variant = ANY($2::text[])
           GROUP BY v."captureId" HAVING count(*) = $3) probed) AS probed,
        (SELECT count(*)::int FROM "Capture" WHERE "studyId" = $1 AND "referenceStatus" IN ('pending', 'running')) AS pending`,
