@@ -40,7 +40,7 @@ export function followDisplayScene(options: { studyId: string; token: string; on
   async function stream(): Promise<void> {
     lastStreamTry = Date.now();
     controller = new AbortController();
-    const response = await fetch(`${base}/events`, { headers, signal: controller.signal, cache: "no-store" });
+    const response = await fetch(`${base}/events`, { headers: { ...headers, Accept: "text/event-stream" }, signal: controller.signal, cache: "no-store" });
     if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";

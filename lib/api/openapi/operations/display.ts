@@ -64,11 +64,11 @@ export const displayOperations = [
     operationId: "followDisplayScene",
     summary: "Server-sent events of the display scene",
     description:
-      "text/event-stream: an event `scene` at once and on every change (data: the same JSON as GET /display for the caller); researchers also get one on every stored capture of the study (live counts). Device tokens go in the Authorization header, so phones read it with fetch; poll GET /display when streaming is unavailable.",
+      "With `Accept: text/event-stream`: an event `scene` at once and on every change (data: the same JSON as GET /display for the caller); researchers also get one on every stored capture of the study (live counts). Device tokens go in the Authorization header, so phones read it with fetch; poll GET /display when streaming is unavailable. Without that Accept header the current state is answered once as JSON.",
     tags,
-    security: "device",
+    security: "device-or-researcher",
     pathParams: idParams,
-    responses: { 200: { description: "The event stream", contentType: "text/event-stream" } },
+    responses: { 200: { description: "The event stream (or, without Accept: text/event-stream, the state once as JSON)", contentType: "text/event-stream" } },
     errors: [403, 404],
   }),
   defineOperation({

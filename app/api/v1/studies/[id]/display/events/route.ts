@@ -1,7 +1,8 @@
 // Server-sent events of a study's display: an event `scene` with the followed scene (devices) or the
 // display state with live counts (researchers) at once, on every publish and, for researchers, on
 // every stored capture of the study. Phones read it with fetch (so the device token travels in the
-// Authorization header) and fall back to polling GET /display when streaming fails.
+// Authorization header) and fall back to polling GET /display when streaming fails. Without
+// `Accept: text/event-stream` the current state is answered once, as JSON.
 import { withErrorResponses } from "@/lib/api/error-response";
 import { onCaptureStored } from "@/lib/captures/capture-events";
 import { getPrisma } from "@/lib/db/database";
@@ -19,7 +20,9 @@ export const GET = withErrorResponses(async (request: Request, context: Context)
   const reader = await authorizeDisplayReader(request, id);
   const prisma = await getPrisma();
   const read = reader.kind === "device" ? () => getFollowedScene(prisma, id) : () => getDisplayState(prisma, id);
-  await read(); // 404 before the stream opens
+  const first = await read(); // 404 before the stream opens
+  // A client that does not ask for a stream (no Accept: text/event-stream) gets the state once.
+  if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) return Response.json(first, { headers: { "Cache-Control": "no-store" } });
   const stream = openDisplayEventStream({
     read,
     signal: request.signal,
