@@ -174,9 +174,12 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
   const studyId = session?.study.id;
   const token = session?.deviceToken;
   const studyCode = session?.study.code;
+  const rectifyStimulus = session?.study.settings.rectifyDisplayStimulus ?? true;
+  const rectifyRef = useRef(true);
   useEffect(() => {
     studyCodeRef.current = studyCode;
-  }, [studyCode]);
+    rectifyRef.current = rectifyStimulus;
+  }, [studyCode, rectifyStimulus]);
 
   // Refresh what the server says about the study (settings may have changed); offline: keep the copy.
   useEffect(() => {
@@ -260,7 +263,7 @@ export function PhoneProvider({ code, preview, children }: { code: string; previ
         const studyCode = studyCodeRef.current;
         if (!studyCode || typeof Worker === "undefined") return undefined;
         const client = (sceneClientRef.current ??= createSceneDetectorClient());
-        const found = await client.detect(image, { studyCode, rectify: true });
+        const found = await client.detect(image, { studyCode, rectify: rectifyRef.current });
         if (!found.detection) return undefined;
         const detection: CaptureSceneDetection = {
           summary: found.detection,

@@ -14,6 +14,8 @@ export const studySettingsSchema = z.object({
   allowBurst: z.boolean().default(true),
   burstSize: z.number().int().min(2).max(10).default(3),
   burstIntervalMs: z.number().int().min(200).max(10_000).default(1000),
+  /** Display mode: when a photo shows the display's QR codes, also run the model on the rectified crop of the stimulus (prediction variant "rectified"). */
+  rectifyDisplayStimulus: z.boolean().default(true),
   /** Show the model's answer to the volunteer after each photo. */
   showResultsToVolunteer: z.boolean().default(true),
 });
