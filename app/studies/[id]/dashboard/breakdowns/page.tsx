@@ -85,6 +85,7 @@ async function Breakdowns({ studyId, searchParams }: { studyId: string; searchPa
                 <RatioBarChart
                   rows={rows.map((g) => ({ key: g.key, numerator: g.unstableScenes, denominator: g.eligibleScenes, value: g.ratio.value, note: `${formatCount(g.captures)} captures from ${formatCount(g.deviceModels)} device models` }))}
                   noun="eligible scenes"
+                  showCounts
                   ariaLabel={`Bar chart of label instability ${title.toLowerCase()}`}
                 />
               ) : (

@@ -77,6 +77,7 @@ async function Classes({ studyId, searchParams }: { studyId: string; searchParam
           <RatioBarChart
             rows={rows.slice(0, CHART_CLASSES).map((c) => ({ key: String(c.classIndex), label: c.name, numerator: c.unstableScenes, denominator: c.eligibleScenes, value: c.ratio.value }))}
             noun="eligible scenes"
+            showCounts
             ariaLabel="Bar chart of label instability per class"
           />
         </ChartCard>
