@@ -31,6 +31,14 @@ describe("checkImagefolderLayout", () => {
     expect(problems.join("\n")).toMatch(message);
   });
 
+  it("refuses folders and files named like a split", () => {
+    const names = ["images/test/a__1.jpg", "images/s1/pixel-val__2.jpg", "metadata.jsonl"];
+    const text = [row("images/test/a__1.jpg"), row("images/s1/pixel-val__2.jpg")].join("\n");
+    const problems = checkImagefolderLayout(names, "metadata.jsonl", text).join("\n");
+    expect(problems).toMatch(/"test" holds a split keyword/);
+    expect(problems).toMatch(/"pixel-val__2.jpg" holds a split keyword/);
+  });
+
   it("refuses a second metadata file", () => {
     expect(checkImagefolderLayout([...files, "images/metadata.csv"], "metadata.jsonl", row("images/s1/a__1.jpg") + "\n" + row("images/s1/b__2.png")).join()).toMatch(/exactly one metadata file/);
   });

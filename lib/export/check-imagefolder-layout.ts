@@ -2,8 +2,10 @@
 // available to the tests): one metadata.jsonl; each line a JSON object with the same keys and, per
 // key, one JSON type (null aside) so Arrow infers one schema; `file_name` a relative POSIX path,
 // from the metadata file's folder, to an image with an extension imagefolder loads; every image
-// under that folder named by exactly one row; no `image` column (imagefolder adds it). Returns the
-// broken rules as sentences (empty when the layout loads). Pure.
+// under that folder named by exactly one row; no `image` column (imagefolder adds it); no folder or
+// file name holding a split keyword as a word (datasets would split the data by it and drop files).
+// Returns the broken rules as sentences (empty when the layout loads). Pure.
+import { hasSplitKeyword } from "./safe-file-names";
 
 /** Image extensions imagefolder recognises that exports write. */
 export const IMAGEFOLDER_IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"] as const;
@@ -72,6 +74,8 @@ export function checkImagefolderLayout(fileNames: readonly string[], metadataPat
   });
   for (const name of fileNames) {
     if (name.startsWith(folder) && isImage(name) && !named.has(name)) problems.push(`image ${name} has no metadata row`);
+    const splitPart = name.split("/").find(hasSplitKeyword);
+    if (splitPart !== undefined) problems.push(`${name}: "${splitPart}" holds a split keyword, so datasets would load it as a split of its own`);
   }
   return problems;
 }

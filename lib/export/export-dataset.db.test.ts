@@ -61,7 +61,8 @@ const rows: [string, string, string, string, number, number, number, number][] =
 ];
 const truth: Record<string, number | null> = { s1: 0, s2: 1, s3: 2, s4: null, s5: 1, s6: null };
 // Scene keys and device model keys that are not safe file names everywhere.
-const sceneKey = (id: string) => (id === "s6" ? "shelf/left: CON?" : id === "s3" ? "Scène 3" : `scene-${id}`);
+// "test-1" would make datasets read its folder as a test split.
+const sceneKey = (id: string) => (id === "s6" ? "shelf/left: CON?" : id === "s3" ? "Scène 3" : id === "s1" ? "test-1" : `scene-${id}`);
 const modelKey = (letter: string) => (letter === "A" ? "Apple iPhone 15 Pro" : letter === "B" ? "pixel-7" : "samsung/SM-S911B");
 
 const top = (top1: number, prob: number) => [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSafeNamer, extensionOfMime, toSafeSegment } from "./safe-file-names";
+import { createSafeNamer, extensionOfMime, hasSplitKeyword, toSafeSegment } from "./safe-file-names";
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
@@ -19,6 +19,20 @@ describe("toSafeSegment", () => {
       expect(name.split(".")[0]).not.toMatch(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i);
     },
   );
+
+  it.each(["test", "Train", "val-3", "scene_dev", "2024-eval.1", "pixel-7-test", "my validation set"])("keeps the split keyword out of %j (datasets would read it as a split)", (input) => {
+    expect(hasSplitKeyword(input)).toBe(true);
+    const name = toSafeSegment(input);
+    expect(hasSplitKeyword(name)).toBe(false);
+    expect(name).toMatch(SAFE);
+  });
+
+  it("leaves words that merely contain a keyword alone", () => {
+    for (const name of ["latest", "contest-1", "devices", "evaluate", "interval", "trainer"]) {
+      expect(hasSplitKeyword(name)).toBe(false);
+      expect(toSafeSegment(name)).toBe(name);
+    }
+  });
 
   it("never maps two different keys to one name, even ignoring case", () => {
     const namer = createSafeNamer();
