@@ -6,6 +6,7 @@
 // change the one-time password) and the models registry. Every workspace page is kept as a
 // screenshot at 1440 and 390 px wide, and none scrolls sideways at 390 px.
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { createRequire } from "node:module";
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 import sharp from "sharp";
@@ -237,7 +238,7 @@ test("settings: an API token is shown once and can be revoked; an invited resear
   await context.close();
 });
 
-test("models registry lists the built-in model with its preprocessing and refuses a file that is not a model", async ({ page }, testInfo) => {
+test("models registry: the built-in model with its preprocessing; a file that is not a model is refused, a real one is validated and offered to new studies", async ({ page }, testInfo) => {
   await signIn(page);
   await page.goto("/models");
   await expect(page.getByTestId("model-card").first()).toContainText("built-in");
@@ -247,7 +248,20 @@ test("models registry lists the built-in model with its preprocessing and refuse
   await page.getByLabel(/Labels/).setInputFiles({ name: "labels.txt", mimeType: "text/plain", buffer: Buffer.from("a\nb\n") });
   await page.getByRole("button", { name: "Upload and validate" }).click();
   await expect(page.locator("form").getByRole("alert")).toContainText(/not an ONNX model/, { timeout: 30_000 });
+
+  // A real (tiny) model with matching labels is validated, registered and offered to new studies.
+  await page.getByLabel("Name").fill("Tiny e2e classifier");
+  await page.getByLabel("Preprocessing").selectOption("generic");
+  await page.getByLabel("ONNX file").setInputFiles(path.resolve(process.cwd(), "lib/models/test-fixtures/tiny-classifier-10.onnx"));
+  const labels = Array.from({ length: 10 }, (_, index) => `class ${index}`).join("\n");
+  await page.getByLabel(/Labels/).setInputFiles({ name: "labels.txt", mimeType: "text/plain", buffer: Buffer.from(labels) });
+  await page.getByRole("button", { name: "Upload and validate" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "validated and added" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("model-card").filter({ hasText: "Tiny e2e classifier" })).toContainText("10 classes");
   await shoot(page, testInfo, "models");
+  await page.goto("/studies/new");
+  await page.getByLabel("Model").selectOption({ label: "Tiny e2e classifier" });
+  await expect(page.getByTestId("model-preprocessing")).toContainText("Stretch to");
 });
 
 test("workspace API: live view, deletion preview and delete need a researcher; the join code guards deletion; cookie writes need CSRF", async ({ request, playwright, baseURL }) => {
