@@ -29,7 +29,7 @@ async function Models() {
   return (
     <>
       <h1>Models</h1>
-      <p className="muted" style={{ margin: 0 }}>
+      <p className="muted">
         ONNX image classifiers the phones run. A new study uses the first built-in model unless you choose another.
       </p>
       <ul className={styles.deviceGrid} aria-label="Models" style={{ gridTemplateColumns: "repeat(auto-fill, minmax(min(100%, 340px), 1fr))" }}>
