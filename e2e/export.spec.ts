@@ -119,6 +119,30 @@ test("a researcher exports the divergent scenes from the export page and gets a 
   await page.screenshot({ path: testInfo.outputPath("export-390.png"), fullPage: true });
 });
 
+test("npm run export downloads the same selection from the running server and does not fetch a complete file again", async ({ baseURL }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "parallax-export-cli-e2e-"));
+  const out = path.join(dir, "divergent.zip");
+  const cli = (target: string, token: string) =>
+    run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/export.ts", "--study", studyId, "--divergent-only", "--out", target, "--server", baseURL!], {
+      env: { ...process.env, PARALLAX_ADMIN_TOKEN: token },
+      timeout: 60_000,
+    }).then(
+      (done) => ({ code: 0, stderr: done.stderr }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+  const first = await cli(out, E2E_ADMIN_TOKEN);
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stderr).toMatch(/Wrote .*divergent\.zip: \d+ files/);
+  const report = (await (await fetch(`${baseURL}/api/v1/studies/${studyId}/instability`, { headers: auth })).json()) as { unstableScenes: number };
+  const folders = new Set((await readZipDirectory(out)).filter((entry) => entry.name.startsWith("images/")).map((entry) => entry.name.split("/")[1]));
+  expect(folders.size).toBe(report.unstableScenes);
+  const again = await cli(out, E2E_ADMIN_TOKEN);
+  expect(again).toEqual({ code: 0, stderr: expect.stringContaining("is already complete") });
+  const refused = await cli(path.join(dir, "other.zip"), "wrong-token-0123456789");
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/refused the credentials \(401\)/);
+});
+
 test("the export endpoint needs a researcher and answers 404 and 400 clearly", async ({ playwright, baseURL, request }) => {
   const visitor = await playwright.request.newContext({ baseURL });
   const refused = await visitor.get(`/api/v1/studies/${studyId}/export?divergentOnly=true`);
