@@ -189,6 +189,12 @@ test("photos of the display are tagged from their QR code and the stimulus is fo
   const withRectified = stored.filter((capture) => capture.predictions.some((p) => p.source === "device" && p.variant === "rectified"));
   expect(stored.filter((capture) => storedKeys.has(capture.sceneKey)).length).toBe(correct);
   expect(withRectified.length).toBe(correct);
+  // …and the detection record: the scene and the stimulus quadrilateral in the photo's pixels.
+  const withDetection = stored.filter((capture) => {
+    const record = (capture as unknown as { sceneDetection: { summary: { sceneKey: string; stimulusQuad: Point[] | null } } | null }).sceneDetection;
+    return record !== null && record.summary.sceneKey === capture.sceneKey && record.summary.stimulusQuad !== null;
+  });
+  expect(withDetection.length).toBe(correct);
 
   // The volunteer corrects one photo's scene: the server moves it.
   const first = page.getByTestId("result-card").first();

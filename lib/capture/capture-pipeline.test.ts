@@ -127,6 +127,8 @@ describe("capture pipeline", () => {
     const meta = captureMetaSchema.parse((await outbox.get(ID))!.meta);
     expect(meta.sceneKey).toBe("stim-07");
     expect(meta.predictions.map((p) => p.variant)).toEqual(["original", "rectified"]);
+    // Not a valid detection record: dropped from the upload, the photo and predictions stay.
+    expect(meta.sceneDetection).toBeUndefined();
   });
 
   it("keeps the typed key when the detector finds nothing, fails, or reads an unusable key", async () => {

@@ -138,6 +138,8 @@ export async function finishCapture(deps: PipelineDependencies, recorded: Record
         result.detectedSceneKey = found.sceneKey;
       }
       result.sceneDetection = { sceneKey: found.sceneKey, detection: found.detection };
+      // Stored with the capture (checked below; a malformed record is dropped, never the photo).
+      if (found.detection !== undefined) meta.sceneDetection = found.detection as CaptureMetaInput["sceneDetection"];
       rectified = found.rectified;
     }
   } catch {
@@ -165,7 +167,11 @@ export async function finishCapture(deps: PipelineDependencies, recorded: Record
   // The device details may have become complete (ORT version) while the photo was classified.
   const device = deps.deviceInfo();
   if (device) meta.device = device;
-  const checked = captureMetaSchema.safeParse(meta);
+  let checked = captureMetaSchema.safeParse(meta);
+  if (!checked.success && meta.sceneDetection !== undefined) {
+    delete meta.sceneDetection;
+    checked = captureMetaSchema.safeParse(meta);
+  }
   if (!checked.success && result.prediction) {
     // Never let a malformed prediction block the photo: send it without.
     meta.predictions = [];

@@ -6,6 +6,7 @@
 //   image — the photo's bytes exactly as captured (JPEG, PNG or WebP)
 import { z } from "zod";
 import { deviceInfoSchema } from "@/lib/devices/device-info";
+import { captureSceneDetectionSchema } from "@/lib/display/display-schemas";
 import { predictionPayloadSchema, PREDICTION_SOURCES, PREDICTION_VARIANTS } from "@/lib/predictions/prediction-payload";
 import { sceneKeySchema } from "@/lib/studies/study-schemas";
 
@@ -31,6 +32,8 @@ export const captureMetaSchema = z
     device: deviceInfoSchema.optional(),
     /** What the model answered on the phone; source must be "device". */
     predictions: z.array(predictionPayloadSchema).max(20).default([]),
+    /** Display mode: where the phone found the display's QR codes and the stimulus in the photo. */
+    sceneDetection: captureSceneDetectionSchema.optional(),
   })
   .superRefine((meta, ctx) => {
     if (meta.burstIndex !== undefined && meta.burstId === undefined) {
@@ -117,6 +120,8 @@ export const captureViewSchema = z.object({
   createdAt: isoDate,
   referenceStatus: z.enum(REFERENCE_STATUSES),
   referenceError: z.string().nullable(),
+  /** Display mode: the phone's QR scene detection (null when the scene was typed or followed). */
+  sceneDetection: captureSceneDetectionSchema.nullable(),
   predictions: z.array(predictionViewSchema),
 });
 export type CaptureView = z.infer<typeof captureViewSchema>;

@@ -1,5 +1,6 @@
 // Capture and prediction rows as the API shows them.
 import type { Capture, Prediction, Prisma } from "@/lib/db/generated/client";
+import { captureSceneDetectionSchema } from "@/lib/display/display-schemas";
 import { exifSummarySchema, REFERENCE_STATUSES, type CaptureView, type PredictionView } from "./capture-schemas";
 
 export const CAPTURE_VIEW_INCLUDE = {
@@ -56,6 +57,7 @@ export function toCaptureView(capture: CaptureWithView): CaptureView {
     createdAt: capture.createdAt.toISOString(),
     referenceStatus: (REFERENCE_STATUSES as readonly string[]).includes(capture.referenceStatus) ? (capture.referenceStatus as CaptureView["referenceStatus"]) : "pending",
     referenceError: capture.referenceError,
+    sceneDetection: capture.sceneDetection == null ? null : (captureSceneDetectionSchema.safeParse(capture.sceneDetection).data ?? null),
     predictions: capture.predictions.map(toPredictionView),
   };
 }

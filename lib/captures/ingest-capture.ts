@@ -195,6 +195,7 @@ async function ingestParts(deps: IngestDependencies, auth: DeviceAuth, request: 
       exif: image.exif,
       hadLocation: image.hadLocation,
       clientCapturedAt: meta.capturedAt ? new Date(meta.capturedAt) : null,
+      sceneDetection: meta.sceneDetection ?? null,
       predictions: meta.predictions,
     };
     let inserted = await insertCaptureRows(deps.sql, rowInput);
@@ -271,6 +272,7 @@ function capturedRow(input: Parameters<typeof insertCaptureRows>[1], inserted: I
     exif: input.exif,
     hadLocation: input.hadLocation,
     clientCapturedAt: input.clientCapturedAt,
+    sceneDetection: (input.sceneDetection ?? null) as CaptureWithView["sceneDetection"],
     createdAt: inserted.createdAt,
     referenceStatus: "pending",
     referenceError: null,

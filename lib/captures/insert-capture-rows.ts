@@ -35,6 +35,8 @@ export type CaptureRowInput = {
   exif: ExifSummary;
   hadLocation: boolean;
   clientCapturedAt: Date | null;
+  /** Display mode's detection record (JSON), or null. */
+  sceneDetection: unknown;
   predictions: PredictionPayload[];
 };
 
@@ -63,10 +65,10 @@ WITH dev AS (
 ), capture AS (
   INSERT INTO "Capture" ("id", "studyId", "clientCaptureId", "sceneId", "deviceId", "deviceModelKey", "captureMethod", "burstId", "burstIndex",
     "blobKey", "sha256", "originalSha256", "sizeBytes", "width", "height", "mime", "orientation", "exifMake", "exifModel", "exifSoftware",
-    "exif", "hadLocation", "clientCapturedAt", "referenceStatus")
+    "exif", "hadLocation", "clientCapturedAt", "referenceStatus", "sceneDetection")
   SELECT $6, $3, $7, scene."id", $1, dev."deviceModelKey", $8, $9, $10,
     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-    $22::jsonb, $23, $24::timestamptz, 'pending'
+    $22::jsonb, $23, $24::timestamptz, 'pending', $26::jsonb
   FROM scene, dev
   ON CONFLICT ("studyId", "clientCaptureId") DO NOTHING
   RETURNING "id", "sceneId", "deviceModelKey", "createdAt"
@@ -118,6 +120,7 @@ export async function insertCaptureRows(sql: SqlExecutor, input: CaptureRowInput
     input.hadLocation,
     input.clientCapturedAt?.toISOString() ?? null,
     JSON.stringify(predictions),
+    input.sceneDetection == null ? null : JSON.stringify(input.sceneDetection),
   ]);
   const row = rows[0];
   if (!row) return null;

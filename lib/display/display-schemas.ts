@@ -3,6 +3,7 @@
 // researcher's per-scene coverage. Pure (zod only): routes, the display page, the phone and the
 // OpenAPI document share them.
 import { z } from "zod";
+import { sceneDetectionSummarySchema } from "@/lib/display/scene-detection-summary";
 import { sceneKeySchema } from "@/lib/studies/study-schemas";
 
 const isoDate = z.iso.datetime();
@@ -82,3 +83,13 @@ export const stimulusImportResultSchema = z.object({
 
 export const correctSceneInputSchema = z.strictObject({ sceneKey: sceneKeySchema });
 export const correctedSceneSchema = z.object({ clientCaptureId: z.string(), sceneKey: z.string() });
+
+/** What a phone records with a capture whose scene came from the display's QR codes (stored on the capture). */
+export const captureSceneDetectionSchema = z.strictObject({
+  summary: sceneDetectionSummarySchema,
+  /** The photo's stored size; the summary's coordinates are in these pixels, before EXIF orientation. */
+  photo: z.strictObject({ width: z.number().int().positive().max(100_000), height: z.number().int().positive().max(100_000), orientation: z.number().int().min(1).max(8) }),
+  /** Size of the rectified stimulus crop the model also ran on (prediction variant "rectified"), null without one. */
+  rectified: z.strictObject({ width: z.number().int().positive().max(16_384), height: z.number().int().positive().max(16_384), outsidePixels: z.number().int().nonnegative() }).nullable(),
+});
+export type CaptureSceneDetection = z.infer<typeof captureSceneDetectionSchema>;
