@@ -200,6 +200,15 @@ test("the studies list shows each study's model, devices, captures, activity and
   await expect(row).toContainText(/1\s*devices?/);
   await expect(page.getByTestId("study-row").filter({ hasText: "List e2e closed" })).toContainText("closed");
   await shoot(page, testInfo, "studies");
+
+  // The demo study (filled by the simulated fleet at start-up), when this server made one: a busy study page.
+  const demo = page.getByTestId("study-row").filter({ hasText: "demo" }).getByRole("link");
+  if ((await demo.count()) > 0) {
+    await waitForQuietStorage(request);
+    await demo.first().click();
+    await expect(page.getByTestId("study-live")).toBeVisible();
+    await shoot(page, testInfo, "study-demo");
+  }
 });
 
 test("settings: an API token is shown once and can be revoked; an invited researcher must change the one-time password", async ({ page, browser }, testInfo) => {

@@ -57,8 +57,9 @@ async function Study({ id }: { id: string }) {
             </span>
             {study.isDemo ? <span className="badge">demo</span> : null}
           </div>
+          {study.description ? <p className={styles.description}>{study.description}</p> : null}
           <p className={styles.description}>
-            {study.description ? `${study.description} · ` : ""}Model {study.model.name}
+            Model <Link href="/models">{study.model.name}</Link>
           </p>
         </div>
       </div>
