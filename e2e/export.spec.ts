@@ -76,9 +76,18 @@ test("a researcher exports the divergent scenes from the export page and gets a 
   await expectNoSidewaysScroll(page, "export page at 1440");
   await page.screenshot({ path: testInfo.outputPath("export-1440.png"), fullPage: true });
 
+  // A slow network (CDP throttling) so the progress can be seen and photographed mid-download.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: 80 * 1024, uploadThroughput: -1 });
   const downloadEvent = page.waitForEvent("download");
   await page.getByTestId("export-download").click();
+  const progress = page.getByTestId("export-progress");
+  await expect(progress.locator("progress")).toBeVisible();
+  await expect(progress).toContainText(/[\d.]+ (B|KB) of ≈ [\d.]+ KB · \d+ of \d+ files · [\d.]+ (B|KB|MB)\/s/);
+  await page.screenshot({ path: testInfo.outputPath("export-1440-progress.png"), fullPage: true });
   const download = await downloadEvent;
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(page.getByTestId("export-done")).toContainText(`${photos + 4} files`);
   expect(download.suggestedFilename()).toMatch(/-divergent-\d{8}-\d{6}\.zip$/);
   const file = testInfo.outputPath("export.zip");

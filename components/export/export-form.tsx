@@ -259,7 +259,7 @@ export function ExportForm({ studyId, studyName, options, totalCaptures, initial
               <progress max={100} value={percent} aria-label="Download progress" />
               <p className="small">
                 {formatBytes(download.bytes)} of ≈ {formatBytes(download.expectedBytes)} · {Math.min(download.files, download.expectedFiles)} of {download.expectedFiles} files ·{" "}
-                {(download.bytes / 1024 / 1024 / Math.max(0.001, (performance.now() - download.startedAt) / 1000)).toFixed(1)} MB/s
+                {formatBytes(Math.round(download.bytes / Math.max(0.001, (performance.now() - download.startedAt) / 1000)))}/s
               </p>
             </div>
           ) : null}
