@@ -47,6 +47,9 @@ export function DashboardFrame({
             </>
           ) : null}
         </span>
+        <Link className="button secondary" href={`/studies/${encodeURIComponent(study.id)}/export${filters.size ? `?${filters.toString()}` : ""}`}>
+          Export a dataset
+        </Link>
       </div>
       <DashboardNav studyId={study.id} view={view} filters={filters} />
       <FilterBar key={search} options={options} search={search} />

@@ -16,6 +16,7 @@ const PERMISSIONS = [
   { key: "allowUnknownScenes", label: "Accept unknown scene codes", hint: "A scene is created the first time a phone names it; off: only scenes added beforehand." },
   { key: "allowLiveCamera", label: "Allow the live camera", hint: "The in-page camera with bursts, next to the phone's own camera app." },
   { key: "allowGallery", label: "Allow photos from the gallery", hint: "Existing photos (recorded as capture method “gallery”)." },
+  { key: "rectifyDisplayStimulus", label: "Also classify the displayed stimulus, straightened", hint: "Display mode: when a photo shows the display's QR codes, the model also runs on the stimulus cut out and rectified (a second prediction)." },
 ] as const;
 
 export function NewStudyForm({ models, defaultConsentText, defaultSettings }: { models: ModelChoice[]; defaultConsentText: string; defaultSettings: StudySettings }) {
@@ -93,7 +94,7 @@ export function NewStudyForm({ models, defaultConsentText, defaultSettings }: { 
         <textarea id="study-consent" name="consentText" required maxLength={20000} rows={9} defaultValue={defaultConsentText} />
       </div>
       <fieldset className={styles.checks}>
-        <legend>What volunteers may do</legend>
+        <legend>Capturing</legend>
         {PERMISSIONS.map(({ key, label, hint }) => (
           <label key={key} className={styles.check}>
             <input type="checkbox" name={key} defaultChecked={defaultSettings[key]} />
