@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../playwright.config";
-import { applyProjectIdentity, createPhoneStudy, expectNoHorizontalScroll, joinThroughPage, listStudyCaptures, outboxCount, screenshot, typeSceneKey, waitForModel } from "./phone-helpers";
+import { applyProjectIdentity, createPhoneStudy, expectNoHorizontalScroll, joinThroughPage, listStudyCaptures, outboxCount, screenshot, typeSceneKey, waitForModel, waitForReferences } from "./phone-helpers";
 
 /** A YUV4MPEG2 video (I420, BT.601 limited range) of `frames` frames of one flat sRGB colour. */
 function writeFlatColourY4m(file: string, rgb: [number, number, number], width = 640, height = 480, frames = 3): void {
@@ -71,4 +71,9 @@ test("live camera: one photo, then a burst of three a second apart with one burs
   }
   const single = captures.find((c) => c.burstId === null)!;
   expect(single.predictions.find((p) => p.source === "device")!.top[0]!.label).toBe("cyan");
+
+  // The server's reference ran on the same bytes (frames are PNGs: a PNG decoder that failed on the
+  // server, whatever ran before in this process, would leave them "failed").
+  const referenced = await waitForReferences(request, study.id, 4);
+  for (const capture of referenced) expect(capture.predictions.find((p) => p.source === "reference")!.top[0]!.label).toBe("cyan");
 });

@@ -36,28 +36,33 @@ export type DecodedImage = {
   sourceHeight: number;
 };
 
-type CodecState = { load?: LoadCodecModule; ready: Partial<Record<ImageCodecName, Promise<void>>> };
-const state: CodecState = ((globalThis as { __parallaxImageCodecs?: CodecState }).__parallaxImageCodecs ??= { ready: {} });
+// Where the WebAssembly comes from is shared by the whole process (or worker). Which codecs are
+// initialised is NOT: a server bundles this module and @jsquash once per route, each copy with its
+// own WebAssembly instance, and a copy that skipped its own init would make @jsquash fetch the
+// .wasm from a URL, which fails in Node (and stays failed).
+type CodecState = { load?: LoadCodecModule };
+const state: CodecState = ((globalThis as { __parallaxImageCodecs?: CodecState }).__parallaxImageCodecs ??= {});
+let ready: Partial<Record<ImageCodecName, Promise<void>>> = {};
 
 /** Tell the decoders where their WebAssembly comes from (once per process or worker). */
 export function configureImageCodecs(load: LoadCodecModule): void {
   state.load = load;
-  state.ready = {};
+  ready = {};
 }
 
 function ensureCodec(codec: ImageCodecName): Promise<void> {
   const load = state.load;
   if (!load) throw new Error("Image decoders are not configured: call configureImageCodecs() first.");
-  state.ready[codec] ??= (async () => {
+  ready[codec] ??= (async () => {
     const wasm = await load(codec);
     if (codec === "jpeg") await initJpeg(wasm);
     else if (codec === "png") await initPng(wasm);
     else await initWebp(wasm);
   })().catch((error: unknown) => {
-    delete state.ready[codec];
+    delete ready[codec];
     throw error;
   });
-  return state.ready[codec];
+  return ready[codec];
 }
 
 /** Pre-load a codec (e.g. while a model downloads) so the first photo does not wait for it. */
