@@ -16,6 +16,18 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, admin, blobFiles, createStudy, joinStudy, 
 
 test.setTimeout(240_000);
 
+/**
+ * The test photo with a random 8×8 corner: its bytes (and so its stored file, since identical bytes
+ * are stored once) belong to this test alone, whatever other tests uploaded before.
+ */
+async function uniqueTestPhoto() {
+  const photo = await loadTestPhoto();
+  const random = () => Math.floor(Math.random() * 256);
+  const corner = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: random(), g: random(), b: random() } } }).png().toBuffer();
+  const buffer = await sharp(photo.buffer).composite([{ input: corner, left: 0, top: 0 }]).jpeg({ quality: 92 }).toBuffer();
+  return { ...photo, name: "unique.jpg", mimeType: "image/jpeg", buffer };
+}
+
 async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<void> {
   await page.goto("/signin?next=/studies");
   await page.getByLabel("Email").fill(email);
@@ -113,7 +125,7 @@ test("create a study, print its poster, a phone joins through the QR code and it
   await phone.getByRole("button", { name: "I agree, take part" }).click();
   await phone.getByLabel("Scene code").fill("poster-scene");
   await waitForModel(phone);
-  await takePhotoThroughChooser(phone, await loadTestPhoto());
+  await takePhotoThroughChooser(phone, await uniqueTestPhoto());
   const card = phone.getByTestId("result-card").first();
   await expect(card).toHaveAttribute("data-upload", "uploaded", { timeout: 60_000 });
   const phoneTop1 = ((await card.getByTestId("top5").getByRole("listitem").first().textContent()) ?? "").trim();
@@ -261,7 +273,11 @@ test("models registry: the built-in model with its preprocessing; a file that is
   // A real (tiny) model with matching labels is validated, registered and offered to new studies.
   await page.getByLabel("Name").fill("Tiny e2e classifier");
   await page.getByLabel("Preprocessing").selectOption("generic");
-  await page.getByLabel("ONNX file").setInputFiles(path.resolve(process.cwd(), "lib/models/test-fixtures/tiny-classifier-10.onnx"));
+  // Its own doc_string (ModelProto field 6, appended: the last one wins) makes the file this test's
+  // alone, so a model another test registered earlier does not make it "registered already".
+  const docString = Buffer.from(`workspace e2e ${Date.now()}`);
+  const onnx = Buffer.concat([await readFile(path.resolve(process.cwd(), "lib/models/test-fixtures/tiny-classifier-10.onnx")), Buffer.from([0x32, docString.length]), docString]);
+  await page.getByLabel("ONNX file").setInputFiles({ name: "tiny-classifier-10.onnx", mimeType: "application/octet-stream", buffer: onnx });
   const labels = Array.from({ length: 10 }, (_, index) => `class ${index}`).join("\n");
   await page.getByLabel(/Labels/).setInputFiles({ name: "labels.txt", mimeType: "text/plain", buffer: Buffer.from(labels) });
   await page.getByRole("button", { name: "Upload and validate" }).click();
