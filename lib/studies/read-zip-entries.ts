@@ -5,13 +5,9 @@
 // (node:zlib); no dependency beyond Node.
 import "server-only";
 import { crc32, inflateRawSync } from "node:zlib";
+import { END_RECORD_MAX_LENGTH, LOCAL_HEADER_LENGTH, localDataStart, readCentralDirectory, readEndOfArchive, readZip64EndRecord, ZIP64_END_RECORD_LENGTH, ZipFormatError } from "@/lib/zip/zip-directory";
 
-export class ZipFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ZipFormatError";
-  }
-}
+export { ZipFormatError };
 
 export type ZipEntryInfo = {
   /** Path inside the archive ("/"-separated; directories end with "/"). */
@@ -25,82 +21,17 @@ export type ZipEntryInfo = {
 
 export type ZipReadLimits = { maxEntries: number; maxEntryBytes: number; maxTotalBytes: number };
 
-const EOCD_SIGNATURE = 0x06054b50;
-const ZIP64_EOCD_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-
-function findEndOfCentralDirectory(zip: Buffer): number {
-  // The record is 22 bytes plus a comment of at most 65535 bytes.
-  const lowest = Math.max(0, zip.length - 22 - 0xffff);
-  for (let at = zip.length - 22; at >= lowest; at--) {
-    if (zip.readUInt32LE(at) === EOCD_SIGNATURE) return at;
-  }
-  throw new ZipFormatError("The file is not a ZIP archive (no end-of-central-directory record).");
-}
-
-function readBig(zip: Buffer, at: number): number {
-  const value = zip.readBigUInt64LE(at);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipFormatError("The ZIP archive has an impossible size or offset.");
-  return Number(value);
-}
-
 /** The entries of a ZIP archive (in central-directory order). Throws ZipFormatError. */
 export function readZipEntries(zip: Buffer, limits: ZipReadLimits): ZipEntryInfo[] {
-  if (zip.length < 22) throw new ZipFormatError("The file is not a ZIP archive (too short).");
-  const eocd = findEndOfCentralDirectory(zip);
-  let count = zip.readUInt16LE(eocd + 10);
-  let directorySize = zip.readUInt32LE(eocd + 12);
-  let directoryOffset = zip.readUInt32LE(eocd + 16);
-  if ((count === 0xffff || directoryOffset === 0xffffffff) && eocd >= 20 && zip.readUInt32LE(eocd - 20) === ZIP64_EOCD_LOCATOR) {
-    const record = readBig(zip, eocd - 20 + 8);
-    if (record + 56 > zip.length || zip.readUInt32LE(record) !== ZIP64_EOCD) throw new ZipFormatError("The ZIP archive's ZIP64 record is damaged.");
-    count = readBig(zip, record + 32);
-    directorySize = readBig(zip, record + 40);
-    directoryOffset = readBig(zip, record + 48);
-  }
+  const end = readEndOfArchive(zip.subarray(Math.max(0, zip.length - END_RECORD_MAX_LENGTH)));
+  if ("zip64EndOffset" in end && end.zip64EndOffset + ZIP64_END_RECORD_LENGTH > zip.length) throw new ZipFormatError("The ZIP archive's ZIP64 record is damaged.");
+  const { count, directorySize, directoryOffset } = "zip64EndOffset" in end ? readZip64EndRecord(zip.subarray(end.zip64EndOffset, end.zip64EndOffset + ZIP64_END_RECORD_LENGTH)) : end;
   if (count > limits.maxEntries) throw new ZipFormatError(`The ZIP archive has ${count} entries; at most ${limits.maxEntries} are accepted.`);
   if (directoryOffset + directorySize > zip.length) throw new ZipFormatError("The ZIP archive is truncated (its directory lies beyond the end of the file).");
 
-  const entries: ZipEntryInfo[] = [];
   let total = 0;
-  let at = directoryOffset;
-  for (let index = 0; index < count; index++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw new ZipFormatError("The ZIP archive's directory is damaged.");
-    const flags = zip.readUInt16LE(at + 8);
-    const method = zip.readUInt16LE(at + 10);
-    const crc = zip.readUInt32LE(at + 16);
-    let compressedSize = zip.readUInt32LE(at + 20);
-    let size = zip.readUInt32LE(at + 24);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    let localOffset = zip.readUInt32LE(at + 42);
-    const nameBytes = zip.subarray(at + 46, at + 46 + nameLength);
-    const name = (flags & 0x800 ? nameBytes.toString("utf8") : nameBytes.toString("latin1")).replace(/\\/g, "/");
-    // ZIP64 extra field: the 64-bit values present are those whose 32-bit fields are saturated, in this order.
-    let extra = at + 46 + nameLength;
-    const extraEnd = extra + extraLength;
-    while (extra + 4 <= extraEnd) {
-      const id = zip.readUInt16LE(extra);
-      const length = zip.readUInt16LE(extra + 2);
-      if (id === 0x0001) {
-        let field = extra + 4;
-        if (size === 0xffffffff) {
-          size = readBig(zip, field);
-          field += 8;
-        }
-        if (compressedSize === 0xffffffff) {
-          compressedSize = readBig(zip, field);
-          field += 8;
-        }
-        if (localOffset === 0xffffffff) localOffset = readBig(zip, field);
-      }
-      extra += 4 + length;
-    }
-    at = extraEnd + commentLength;
-
+  return readCentralDirectory(zip.subarray(directoryOffset, directoryOffset + directorySize), count).map((entry) => {
+    const { name, flags, method, size, compressedSize } = entry;
     const isDirectory = name.endsWith("/");
     if (!isDirectory) {
       if (flags & 0x1) throw new ZipFormatError(`${name} is encrypted; upload an archive without a password.`);
@@ -109,14 +40,14 @@ export function readZipEntries(zip: Buffer, limits: ZipReadLimits): ZipEntryInfo
       total += size;
       if (total > limits.maxTotalBytes) throw new ZipFormatError(`The ZIP archive unpacks to more than ${limits.maxTotalBytes} bytes.`);
     }
-    entries.push({
+    return {
       name,
       isDirectory,
       compressedSize,
       size,
       read() {
-        if (localOffset + 30 > zip.length || zip.readUInt32LE(localOffset) !== LOCAL_SIGNATURE) throw new ZipFormatError(`${name}: the archive is damaged (no local header).`);
-        const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+        if (entry.localHeaderOffset + LOCAL_HEADER_LENGTH > zip.length) throw new ZipFormatError(`${name}: the archive is damaged (no local header).`);
+        const dataStart = localDataStart(zip.subarray(entry.localHeaderOffset, entry.localHeaderOffset + LOCAL_HEADER_LENGTH), entry);
         if (dataStart + compressedSize > zip.length) throw new ZipFormatError(`${name}: the archive is truncated.`);
         const raw = zip.subarray(dataStart, dataStart + compressedSize);
         let data: Buffer;
@@ -130,10 +61,9 @@ export function readZipEntries(zip: Buffer, limits: ZipReadLimits): ZipEntryInfo
           }
         }
         if (data.length !== size) throw new ZipFormatError(`${name}: unpacked ${data.length} bytes where the archive says ${size}.`);
-        if ((crc32(data) >>> 0) !== crc) throw new ZipFormatError(`${name}: the checksum does not match (the archive is damaged).`);
+        if ((crc32(data) >>> 0) !== entry.crc >>> 0) throw new ZipFormatError(`${name}: the checksum does not match (the archive is damaged).`);
         return data;
       },
-    });
-  }
-  return entries;
+    };
+  });
 }
