@@ -466,7 +466,8 @@ test("the compression probe runs on request from the attribution page and shows 
   for (const [i, setting] of attribution.compressionProbe.entries()) {
     const cells = probe.getByTestId("probe-row").nth(i).locator("td");
     await expect(cells.nth(0)).toHaveText(names[i]!);
-    expect(squash(await cells.nth(1).textContent())).toBe(`${pct(setting.value)} (${counts(setting.numerator, setting.denominator)} captures)`);
+    // The page refreshes itself on a timer: it may still show the last count of the run for a moment.
+    await expect.poll(async () => squash(await cells.nth(1).textContent()), { timeout: 30_000 }).toBe(`${pct(setting.value)} (${counts(setting.numerator, setting.denominator)} captures)`);
   }
   await expect(probe.locator(".recharts-surface")).toBeVisible();
   await expect(probe.getByTestId("probe-progress")).toContainText(`${report.captures.toLocaleString("en-GB")} of ${report.captures.toLocaleString("en-GB")} captures probed`);
