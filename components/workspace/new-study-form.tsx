@@ -16,7 +16,7 @@ const PERMISSIONS = [
   { key: "allowUnknownScenes", label: "Accept unknown scene codes", hint: "A scene is created the first time a phone names it; off: only scenes added beforehand." },
   { key: "allowLiveCamera", label: "Allow the live camera", hint: "The in-page camera with bursts, next to the phone's own camera app." },
   { key: "allowGallery", label: "Allow photos from the gallery", hint: "Existing photos (recorded as capture method “gallery”)." },
-  { key: "rectifyDisplayStimulus", label: "Also classify the displayed stimulus, straightened", hint: "Display mode: when a photo shows the display's QR codes, the model also runs on the stimulus cut out and rectified (a second prediction)." },
+  { key: "rectifyDisplayStimulus", label: "Also classify the displayed stimulus, straightened", hint: "Display mode: when a photo shows the display's QR codes, the phone also classifies the stimulus cut out and straightened (a second prediction)." },
 ] as const;
 
 export function NewStudyForm({ models, defaultConsentText, defaultSettings }: { models: ModelChoice[]; defaultConsentText: string; defaultSettings: StudySettings }) {
