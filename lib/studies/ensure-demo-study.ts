@@ -5,8 +5,8 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { listBuiltinStimuli } from "@/lib/models/builtin-models";
 import type { BlobStore } from "@/lib/storage/blob-store";
-import { addScenes } from "./add-scenes";
 import { createStudy } from "./create-study";
+import { saveStimuli } from "./import-stimuli";
 
 export const DEMO_STUDY_NAME = "Demo: colour checker on simulated phones";
 
@@ -23,13 +23,11 @@ export async function ensureDemoStudy(prisma: PrismaClient, store: BlobStore, op
 
   const stimuli = listBuiltinStimuli();
   const study = await createStudy(prisma, { name: DEMO_STUDY_NAME, description: DEMO_DESCRIPTION, isDemo: true, createdById: options.createdById ?? null });
-  await addScenes(prisma, study.id, stimuli.map((stimulus) => ({ key: stimulus.key, label: stimulus.label })));
-  for (const stimulus of stimuli) {
-    const blob = await store.put(stimulus.readBytes());
-    await prisma.scene.update({
-      where: { studyId_key: { studyId: study.id, key: stimulus.key } },
-      data: { stimulusBlobKey: blob.key, stimulusSha256: blob.sha256, stimulusMime: stimulus.mime },
-    });
-  }
+  await saveStimuli(
+    prisma,
+    store,
+    study.id,
+    stimuli.map((stimulus) => ({ path: stimulus.fileName, key: stimulus.key, bytes: Buffer.from(stimulus.readBytes()), mime: stimulus.mime, label: stimulus.label })),
+  );
   return { studyId: study.id, created: true, captures: 0 };
 }

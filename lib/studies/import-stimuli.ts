@@ -23,7 +23,8 @@ const IMAGE_EXTENSION = /\.(jpe?g|png|webp)$/i;
 
 export type StimulusImportResult = { created: number; updated: number; scenes: Scene[] };
 
-type PlannedStimulus = { path: string; key: string; bytes: Buffer; mime: string; label?: string };
+/** One checked image, ready to become (or refresh) the scene `key`'s stimulus. */
+export type PlannedStimulus = { path: string; key: string; bytes: Buffer; mime: string; label?: string };
 
 function reject(message: string, details?: unknown): AppError {
   return new AppError("validation_failed", message, details ?? { reason: "invalid_stimulus_set" });
@@ -174,10 +175,18 @@ export async function planStimulusImport(zip: Buffer): Promise<PlannedStimulus[]
 
 /** Imports a stimulus ZIP into a study (see the module header). */
 export async function importStimuli(prisma: PrismaClient, blobs: BlobStore, studyId: string, zip: Buffer): Promise<StimulusImportResult> {
-  const study = await prisma.study.findUnique({ where: { id: studyId }, select: { id: true, model: { select: { labels: true } } } });
+  const study = await prisma.study.findUnique({ where: { id: studyId }, select: { id: true } });
   if (!study) throw new AppError("not_found", `No study with id ${studyId}.`);
-  const planned = await planStimulusImport(zip);
+  return saveStimuli(prisma, blobs, studyId, await planStimulusImport(zip));
+}
 
+/**
+ * Writes checked stimuli: blobs first, then every scene in one transaction (new keys appended in
+ * order, existing ones get the new stimulus and label); the blobs it added go again if that fails.
+ */
+export async function saveStimuli(prisma: PrismaClient, blobs: BlobStore, studyId: string, planned: readonly PlannedStimulus[]): Promise<StimulusImportResult> {
+  const study = await prisma.study.findUnique({ where: { id: studyId }, select: { model: { select: { labels: true } } } });
+  if (!study) throw new AppError("not_found", `No study with id ${studyId}.`);
   const addedBlobs: string[] = [];
   try {
     const stored: { key: string; sha256: string }[] = [];
