@@ -38,18 +38,20 @@ export function DashboardFrame({
       </div>
       <div className={styles.titleRow}>
         <h1>{study.name}</h1>
-        <span className="muted small">
-          Model {study.modelName} · {study.status === "open" ? "open" : "closed"} · join code <span className="mono">{study.code}</span>
-          {study.isDemo ? (
-            <>
-              {" "}
-              <span className="badge warn">demo data</span>
-            </>
-          ) : null}
-        </span>
-        <Link className="button secondary" href={`/studies/${encodeURIComponent(study.id)}/export${filters.size ? `?${filters.toString()}` : ""}`}>
-          Export a dataset
-        </Link>
+        <div className={styles.titleActions}>
+          <span className="muted small">
+            Model {study.modelName} · {study.status === "open" ? "open" : "closed"} · join code <span className="mono">{study.code}</span>
+            {study.isDemo ? (
+              <>
+                {" "}
+                <span className="badge warn">demo data</span>
+              </>
+            ) : null}
+          </span>
+          <Link className="button secondary" href={`/studies/${encodeURIComponent(study.id)}/export${filters.size ? `?${filters.toString()}` : ""}`}>
+            Export a dataset
+          </Link>
+        </div>
       </div>
       <DashboardNav studyId={study.id} view={view} filters={filters} />
       <FilterBar key={search} options={options} search={search} />
