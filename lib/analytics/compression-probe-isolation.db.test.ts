@@ -4,7 +4,7 @@
 // sources, must be the same before and after they are added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
-import type { SyntheticCapture, SyntheticPrediction, SyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
+import { buildTableStudy } from "@/lib/instability/testing/build-table-study";
 import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
 import { analyticsQuerySchema, breakdownQuerySchema, confidenceQuerySchema, growthQuerySchema } from "./analytics-schemas";
 import { divergentScenesQuerySchema, pairScenesQuerySchema } from "./dashboard-schemas";
@@ -56,38 +56,23 @@ const probeRows: [string, string, number][] = [
 
 const top = (top1: number, prob: number) => [0, 1, 2].map((k) => ({ index: (top1 + k) % 4, label: labels[(top1 + k) % 4]!, prob: k === 0 ? prob : (1 - prob) / 2 ** k }));
 
-const study: SyntheticStudy = {
+const study = buildTableStudy({
+  study: { id: STUDY, name: "Probe isolation", code: "probeiso" },
   model: { id: "model-probe-isolation", sha256: "e".repeat(64), labels },
-  study: { id: STUDY, name: "Probe isolation", code: "probeiso", modelId: "model-probe-isolation" },
-  scenes: ["s1", "s2", "s3", "s4"].map((id, position) => ({ id, studyId: STUDY, key: `scene-${id}`, label: labels[position]!, labelIndex: position, position })),
-  devices: ["a1", "b1", "c1"].map((id) => ({
+  scenes: ["s1", "s2", "s3", "s4"].map((id, position) => ({ id, key: `scene-${id}`, labelIndex: position })),
+  devices: ["a1", "b1", "c1"].map((id) => ({ id, tokenHash: `probe-token-${id}`, deviceModelKey: id[0]!.toUpperCase(), backend: id === "c1" ? "webgpu" : "wasm" })),
+  captures: rows.map(([id, sceneId, deviceId, model, minute, phone, reference]) => ({
     id,
-    studyId: STUDY,
-    tokenHash: `probe-token-${id}`,
-    deviceModelKey: id[0]!.toUpperCase(),
-    userAgent: null as unknown as string,
-    uaPlatform: "Android",
-    captureMethod: "native-camera",
-    backend: id === "c1" ? "webgpu" : "wasm",
+    sceneId,
+    deviceId,
+    deviceModelKey: model,
+    createdAt: T0 + minute * 60_000,
+    predictions: [
+      { source: "device", variant: "original", backend: deviceId === "c1" ? "webgpu" : "wasm", top: top(phone, 0.7), top1Index: phone, top1Prob: 0.7 },
+      { source: "reference", variant: "original", backend: "cpu", top: top(reference, 0.6), top1Index: reference, top1Prob: 0.6 },
+    ],
   })),
-  *chunks() {
-    const captures: SyntheticCapture[] = rows.map(([id, sceneId, deviceId, model, minute]) => ({
-      id,
-      studyId: STUDY,
-      clientCaptureId: id,
-      sceneId,
-      deviceId,
-      deviceModelKey: model,
-      captureMethod: "native-camera",
-      createdAt: T0 + minute * 60_000,
-    }));
-    const predictions: SyntheticPrediction[] = rows.flatMap(([id, , deviceId, , , phone, reference]) => [
-      { captureId: id, studyId: STUDY, source: "device" as const, variant: "original", backend: deviceId === "c1" ? "webgpu" : "wasm", top: top(phone, 0.7), top1Index: phone, top1Prob: 0.7 },
-      { captureId: id, studyId: STUDY, source: "reference" as const, variant: "original", backend: "cpu", top: top(reference, 0.6), top1Index: reference, top1Prob: 0.6 },
-    ]);
-    yield { captures, predictions };
-  },
-};
+});
 
 async function addProbePredictions(db: TestDatabase) {
   for (const [captureId, variant, top1] of probeRows) {

@@ -3,7 +3,7 @@
 // hand, and the counts they share with the instability report must equal the report's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
-import type { SyntheticCapture, SyntheticPrediction, SyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
+import { buildTableStudy } from "@/lib/instability/testing/build-table-study";
 import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
 import { analyticsQuerySchema } from "./analytics-schemas";
 import { divergentScenesQuerySchema, pairScenesQuerySchema } from "./dashboard-schemas";
@@ -56,38 +56,24 @@ const top = (top1: number, prob: number) => [
   { index: (top1 + 2) % 4, label: labels[(top1 + 2) % 4]!, prob: (1 - prob) / 4 },
 ];
 
-const study: SyntheticStudy = {
+const study = buildTableStudy({
+  study: { id: STUDY, name: "Dashboard votes", code: "dashvotes" },
   model: { id: "model-dashboard", sha256: "d".repeat(64), labels },
-  study: { id: STUDY, name: "Dashboard votes", code: "dashvotes", modelId: "model-dashboard" },
-  scenes: Object.entries(truth).map(([id, labelIndex], position) => ({ id, studyId: STUDY, key: `scene-${id}`, label: labelIndex === null ? null : labels[labelIndex]!, labelIndex, position })),
-  devices: ["a1", "a2", "b1", "c1"].map((id) => ({
+  scenes: Object.entries(truth).map(([id, labelIndex]) => ({ id, key: `scene-${id}`, labelIndex })),
+  devices: ["a1", "a2", "b1", "c1"].map((id) => ({ id, tokenHash: `dash-token-${id}`, deviceModelKey: id[0]!.toUpperCase() })),
+  captures: rows.map(([id, sceneId, deviceId, model, minute, top1, prob, reference]) => ({
     id,
-    studyId: STUDY,
-    tokenHash: `dash-token-${id}`,
-    deviceModelKey: id[0]!.toUpperCase(),
-    userAgent: null as unknown as string,
-    uaPlatform: "Android",
-    captureMethod: "native-camera",
-    backend: "wasm",
+    sceneId,
+    deviceId,
+    deviceModelKey: model,
+    captureMethod: model === "C" ? "live-camera" : "native-camera",
+    createdAt: T0 + minute * 60_000,
+    predictions: [
+      { source: "device", variant: "original", backend: "wasm", top: top(top1, prob), top1Index: top1, top1Prob: prob },
+      { source: "reference", variant: "original", backend: "cpu", top: top(reference, 0.8), top1Index: reference, top1Prob: 0.8 },
+    ],
   })),
-  *chunks() {
-    const captures: SyntheticCapture[] = rows.map(([id, sceneId, deviceId, model, minute]) => ({
-      id,
-      studyId: STUDY,
-      clientCaptureId: id,
-      sceneId,
-      deviceId,
-      deviceModelKey: model,
-      captureMethod: model === "C" ? "live-camera" : "native-camera",
-      createdAt: T0 + minute * 60_000,
-    }));
-    const predictions: SyntheticPrediction[] = rows.flatMap(([id, , , , , top1, prob, reference]) => [
-      { captureId: id, studyId: STUDY, source: "device" as const, variant: "original", backend: "wasm", top: top(top1, prob), top1Index: top1, top1Prob: prob },
-      { captureId: id, studyId: STUDY, source: "reference" as const, variant: "original", backend: "cpu", top: top(reference, 0.8), top1Index: reference, top1Prob: 0.8 },
-    ]);
-    yield { captures, predictions };
-  },
-};
+});
 
 let db: TestDatabase;
 beforeAll(async () => {

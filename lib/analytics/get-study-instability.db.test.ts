@@ -1,7 +1,7 @@
 // The API-level functions on a study built from known votes: every count is worked out by hand.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
-import type { SyntheticCapture, SyntheticPrediction, SyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
+import { buildTableStudy } from "@/lib/instability/testing/build-table-study";
 import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
 import { analyticsQuerySchema } from "./analytics-schemas";
 import { formatCsv } from "./format-csv";
@@ -36,47 +36,32 @@ const rows: [string, string, string, string, number, number][] = [
 ];
 const truth: Record<string, number | null> = { s1: 0, s2: 1, s3: 2, s4: null, s5: 1 };
 
-const study: SyntheticStudy = {
+const study = buildTableStudy({
+  study: { id: STUDY, name: "Known votes", code: "knownvotes" },
   model: { id: "model-known", sha256: "a".repeat(64), labels },
-  study: { id: STUDY, name: "Known votes", code: "knownvotes", modelId: "model-known" },
-  scenes: Object.entries(truth).map(([id, labelIndex], position) => ({ id, studyId: STUDY, key: id, label: labelIndex === null ? null : labels[labelIndex]!, labelIndex, position })),
-  devices: ["a1", "a2", "b1", "c1"].map((id) => ({
+  scenes: Object.entries(truth).map(([id, labelIndex]) => ({ id, key: id, labelIndex })),
+  devices: ["a1", "a2", "b1", "c1"].map((id) => ({ id, tokenHash: `token-${id}`, deviceModelKey: id[0]!.toUpperCase() })),
+  captures: rows.map(([id, sceneId, deviceId, model, minute, top1]) => ({
     id,
-    studyId: STUDY,
-    tokenHash: `token-${id}`,
-    deviceModelKey: id[0]!.toUpperCase(),
-    userAgent: null as unknown as string,
-    uaPlatform: "Android",
-    captureMethod: "native-camera",
-    backend: "wasm",
+    sceneId,
+    deviceId,
+    deviceModelKey: model,
+    createdAt: T0 + minute * 60_000,
+    predictions: [
+      {
+        source: "device",
+        variant: "original",
+        backend: "wasm",
+        top: [
+          { index: top1, label: labels[top1]!, prob: 0.9 },
+          { index: (top1 + 1) % 4, label: labels[(top1 + 1) % 4]!, prob: 0.05 },
+        ],
+        top1Index: top1,
+        top1Prob: 0.9,
+      },
+    ],
   })),
-  *chunks() {
-    const captures: SyntheticCapture[] = rows.map(([id, sceneId, deviceId, model, minute]) => ({
-      id,
-      studyId: STUDY,
-      clientCaptureId: id,
-      sceneId,
-      deviceId,
-      deviceModelKey: model,
-      captureMethod: "native-camera",
-      createdAt: T0 + minute * 60_000,
-    }));
-    const predictions: SyntheticPrediction[] = rows.map(([id, , , , , top1]) => ({
-      captureId: id,
-      studyId: STUDY,
-      source: "device",
-      variant: "original",
-      backend: "wasm",
-      top: [
-        { index: top1, label: labels[top1]!, prob: 0.9 },
-        { index: (top1 + 1) % 4, label: labels[(top1 + 1) % 4]!, prob: 0.05 },
-      ],
-      top1Index: top1,
-      top1Prob: 0.9,
-    }));
-    yield { captures, predictions };
-  },
-};
+});
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -17,7 +17,7 @@ import { divergentScenesQuerySchema } from "@/lib/analytics/dashboard-schemas";
 import { getStudyInstability } from "@/lib/analytics/get-study-instability";
 import { listDivergentScenes } from "@/lib/analytics/list-divergent-scenes";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
-import type { SyntheticCapture, SyntheticPrediction, SyntheticStudy } from "@/lib/instability/testing/generate-synthetic-study";
+import { buildTableStudy } from "@/lib/instability/testing/build-table-study";
 import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
 import { LocalBlobStore } from "@/lib/storage/local-blob-store";
 import { checkImagefolderLayout } from "./check-imagefolder-layout";
@@ -71,38 +71,24 @@ const top = (top1: number, prob: number) => [
   { index: (top1 + 2) % 4, label: labels[(top1 + 2) % 4]!, prob: (1 - prob) / 4 },
 ];
 
-const study: SyntheticStudy = {
+const study = buildTableStudy({
+  study: { id: STUDY, name: "Export votes", code: "exportvotes" },
   model: { id: "model-export", sha256: "e".repeat(64), labels },
-  study: { id: STUDY, name: "Export votes", code: "exportvotes", modelId: "model-export" },
-  scenes: Object.entries(truth).map(([id, labelIndex], position) => ({ id, studyId: STUDY, key: sceneKey(id), label: labelIndex === null ? null : labels[labelIndex]!, labelIndex, position })),
-  devices: ["a1", "a2", "b1", "c1"].map((id) => ({
+  scenes: Object.entries(truth).map(([id, labelIndex]) => ({ id, key: sceneKey(id), labelIndex })),
+  devices: ["a1", "a2", "b1", "c1"].map((id) => ({ id, tokenHash: `export-token-${id}`, deviceModelKey: modelKey(id[0]!.toUpperCase()) })),
+  captures: rows.map(([id, sceneId, deviceId, model, minute, top1, prob, reference]) => ({
     id,
-    studyId: STUDY,
-    tokenHash: `export-token-${id}`,
-    deviceModelKey: modelKey(id[0]!.toUpperCase()),
-    userAgent: null as unknown as string,
-    uaPlatform: "Android",
-    captureMethod: "native-camera",
-    backend: "wasm",
+    sceneId,
+    deviceId,
+    deviceModelKey: modelKey(model),
+    captureMethod: model === "C" ? "live-camera" : "native-camera",
+    createdAt: T0 + minute * 60_000,
+    predictions: [
+      { source: "device", variant: "original", backend: model === "B" ? "webgpu" : "wasm", top: top(top1, prob), top1Index: top1, top1Prob: prob },
+      { source: "reference", variant: "original", backend: "cpu", top: top(reference, 0.8), top1Index: reference, top1Prob: 0.8 },
+    ],
   })),
-  *chunks() {
-    const captures: SyntheticCapture[] = rows.map(([id, sceneId, deviceId, model, minute]) => ({
-      id,
-      studyId: STUDY,
-      clientCaptureId: id,
-      sceneId,
-      deviceId,
-      deviceModelKey: modelKey(model),
-      captureMethod: model === "C" ? "live-camera" : "native-camera",
-      createdAt: T0 + minute * 60_000,
-    }));
-    const predictions: SyntheticPrediction[] = rows.flatMap(([id, , , model, , top1, prob, reference]) => [
-      { captureId: id, studyId: STUDY, source: "device" as const, variant: "original", backend: model === "B" ? "webgpu" : "wasm", top: top(top1, prob), top1Index: top1, top1Prob: prob },
-      { captureId: id, studyId: STUDY, source: "reference" as const, variant: "original", backend: "cpu", top: top(reference, 0.8), top1Index: reference, top1Prob: 0.8 },
-    ]);
-    yield { captures, predictions };
-  },
-};
+});
 
 let db: TestDatabase;
 let blobs: LocalBlobStore;
