@@ -5,13 +5,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityChart } from "@/components/charts/activity-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { CountTile, MetricTile } from "@/components/dashboard/metric-tile";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
 import { csvHref, dashboardHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatInterval, formatPercent, formatRatio, formatTimestamp } from "@/lib/analytics/format-metric";
 import { getCaptureActivity } from "@/lib/analytics/get-capture-activity";
@@ -174,14 +173,4 @@ async function Overview({ studyId, searchParams }: { studyId: string; searchPara
   );
 }
 
-export default async function DashboardOverviewPage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "", sp)}>
-      <DashboardGate studyId={id}>
-        <Overview studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("", Overview);

@@ -8,13 +8,12 @@ import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { CHART_COLORS } from "@/components/charts/chart-theme";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
 import { CompressionProbeControl } from "@/components/dashboard/compression-probe-control";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { MetricTile } from "@/components/dashboard/metric-tile";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
 import { csvHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatInterval, formatIntervalRange, formatPercent, formatRatio, type RatioLike } from "@/lib/analytics/format-metric";
 import { getCompressionProbeStatus } from "@/lib/analytics/compression-probe-status";
@@ -169,14 +168,4 @@ async function Attribution({ studyId, searchParams }: { studyId: string; searchP
   );
 }
 
-export default async function DashboardAttributionPage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "attribution", sp)}>
-      <DashboardGate studyId={id}>
-        <Attribution studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("attribution", Attribution);

@@ -3,11 +3,10 @@
 import type { Metadata } from "next";
 import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { csvHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatIntervalRange, formatRatio } from "@/lib/analytics/format-metric";
 import { getBreakdown } from "@/lib/analytics/get-study-charts";
@@ -99,14 +98,4 @@ async function Breakdowns({ studyId, searchParams }: { studyId: string; searchPa
   );
 }
 
-export default async function DashboardBreakdownsPage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "breakdowns", sp)}>
-      <DashboardGate studyId={id}>
-        <Breakdowns studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("breakdowns", Breakdowns);

@@ -4,12 +4,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { RatioBarChart } from "@/components/charts/ratio-bar-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { csvHref, dashboardHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatIntervalRange, formatRatio } from "@/lib/analytics/format-metric";
 import { getClassInstability } from "@/lib/analytics/get-study-charts";
@@ -86,14 +85,4 @@ async function Classes({ studyId, searchParams }: { studyId: string; searchParam
   );
 }
 
-export default async function DashboardClassesPage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "classes", sp)}>
-      <DashboardGate studyId={id}>
-        <Classes studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("classes", Classes);

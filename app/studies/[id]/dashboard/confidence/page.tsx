@@ -3,12 +3,11 @@
 import type { Metadata } from "next";
 import { ConfidenceHistograms } from "@/components/charts/confidence-histograms";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { csvHref, dashboardHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatRatio } from "@/lib/analytics/format-metric";
 import { getConfidenceDistribution } from "@/lib/analytics/get-study-charts";
@@ -71,14 +70,4 @@ async function Confidence({ studyId, searchParams }: { studyId: string; searchPa
   );
 }
 
-export default async function DashboardConfidencePage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "confidence", sp)}>
-      <DashboardGate studyId={id}>
-        <Confidence studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("confidence", Confidence);

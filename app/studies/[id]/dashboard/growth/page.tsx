@@ -4,12 +4,11 @@
 import type { Metadata } from "next";
 import { GrowthChart } from "@/components/charts/growth-chart";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { csvHref, dashboardHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { formatCount, formatPercent } from "@/lib/analytics/format-metric";
 import { getGrowthCurve } from "@/lib/analytics/get-study-charts";
@@ -73,14 +72,4 @@ async function Growth({ studyId, searchParams }: { studyId: string; searchParams
   );
 }
 
-export default async function DashboardGrowthPage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "growth", sp)}>
-      <DashboardGate studyId={id}>
-        <Growth studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("growth", Growth);

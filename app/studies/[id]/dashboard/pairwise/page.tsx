@@ -5,13 +5,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PairwiseHeatmap, type HeatmapCell } from "@/components/charts/pairwise-heatmap";
 import { ChartCard, Num } from "@/components/dashboard/chart-card";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { VoteCard } from "@/components/dashboard/vote-card";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
 import { csvHref, dashboardHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { pairScenesQuerySchema } from "@/lib/analytics/dashboard-schemas";
 import { formatCount, formatRatio } from "@/lib/analytics/format-metric";
@@ -185,14 +184,4 @@ async function Pairwise({ studyId, searchParams }: { studyId: string; searchPara
   );
 }
 
-export default async function DashboardPairwisePage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "pairwise", sp)}>
-      <DashboardGate studyId={id}>
-        <Pairwise studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("pairwise", Pairwise);

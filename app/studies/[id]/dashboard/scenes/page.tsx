@@ -4,13 +4,12 @@
 // key and class, paged; every row links to the scene's own page.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DashboardGate } from "@/components/dashboard/dashboard-gate";
 import { DashboardFrame } from "@/components/dashboard/dashboard-frame";
+import { dashboardViewPage } from "@/components/dashboard/dashboard-view-page";
 import styles from "@/components/dashboard/dashboard.module.css";
 import { EmptyState } from "@/components/dashboard/empty-state";
-import { dashboardPagePath, loadDashboard, type DashboardPageProps } from "@/components/dashboard/load-dashboard";
+import { loadDashboard } from "@/components/dashboard/load-dashboard";
 import { VoteCard } from "@/components/dashboard/vote-card";
-import { ResearcherPage } from "@/components/researcher/researcher-page";
 import { csvHref, dashboardHref, type SearchParamsRecord } from "@/lib/analytics/dashboard-filters";
 import { divergentScenesQuerySchema, GALLERY_SORTS } from "@/lib/analytics/dashboard-schemas";
 import { formatCount, formatRatio } from "@/lib/analytics/format-metric";
@@ -154,14 +153,4 @@ async function Gallery({ studyId, searchParams }: { studyId: string; searchParam
   );
 }
 
-export default async function DashboardScenesPage({ params, searchParams }: DashboardPageProps) {
-  const { id } = await params;
-  const sp = await searchParams;
-  return (
-    <ResearcherPage path={dashboardPagePath(id, "scenes", sp)}>
-      <DashboardGate studyId={id}>
-        <Gallery studyId={id} searchParams={sp} />
-      </DashboardGate>
-    </ResearcherPage>
-  );
-}
+export default dashboardViewPage("scenes", Gallery);
