@@ -18,6 +18,7 @@ import { getStudyInstability } from "@/lib/analytics/get-study-instability";
 import { listDivergentScenes } from "@/lib/analytics/list-divergent-scenes";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { buildTableStudy } from "@/lib/instability/testing/build-table-study";
+import { HAND_COUNTED_ROWS, HAND_COUNTED_TRUTH } from "@/lib/instability/testing/hand-counted-votes";
 import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic-study";
 import { LocalBlobStore } from "@/lib/storage/local-blob-store";
 import { checkImagefolderLayout } from "./check-imagefolder-layout";
@@ -33,33 +34,9 @@ const STUDY = "study-export-votes";
 const T0 = Date.UTC(2026, 2, 1, 10, 0, 0);
 const CONSENT = "I agree that my photos are used for research.\nNo faces, please.";
 
-// [capture id, scene, device, device model, minute, device top-1, top-1 prob, reference top-1]
-//   s1 (truth 0): A votes 1 (2 of 3), B 0, C 0 → unstable
-//   s2 (truth 1): A 1, B 1, C 1                → stable
-//   s3 (truth 2): A ties 3 vs 2 → 2 ("s3-a2" < "s3-z1"); B 3 → unstable
-//   s4 (no truth): A 0, C 0                     → stable
-//   s5 (truth 1): B alone                       → not eligible
-//   s6 (no truth): A 2, B 3, C 1                → unstable
-const rows: [string, string, string, string, number, number, number, number][] = [
-  ["s1-a1-1", "s1", "a1", "A", 1, 0, 0.5, 0],
-  ["s1-a1-2", "s1", "a1", "A", 2, 1, 0.5, 1],
-  ["s1-a2", "s1", "a2", "A", 3, 1, 0.5, 1],
-  ["s1-b1", "s1", "b1", "B", 1, 0, 0.5, 1],
-  ["s1-c1", "s1", "c1", "C", 1, 0, 0.5, 0],
-  ["s2-a1", "s2", "a1", "A", 5, 1, 0.9, 1],
-  ["s2-b1", "s2", "b1", "B", 5, 1, 0.9, 1],
-  ["s2-c1", "s2", "c1", "C", 5, 1, 0.9, 1],
-  ["s3-z1", "s3", "a1", "A", 10, 3, 0.6, 3],
-  ["s3-a2", "s3", "a2", "A", 10, 2, 0.6, 2],
-  ["s3-b1", "s3", "b1", "B", 10, 3, 0.6, 3],
-  ["s4-a1", "s4", "a1", "A", 20, 0, 0.9, 0],
-  ["s4-c1", "s4", "c1", "C", 20, 0, 0.9, 0],
-  ["s5-b1", "s5", "b1", "B", 30, 1, 0.9, 1],
-  ["s6-a1", "s6", "a1", "A", 40, 2, 0.4, 2],
-  ["s6-b1", "s6", "b1", "B", 40, 3, 0.4, 3],
-  ["s6-c1", "s6", "c1", "C", 40, 1, 0.4, 1],
-];
-const truth: Record<string, number | null> = { s1: 0, s2: 1, s3: 2, s4: null, s5: 1, s6: null };
+// The hand-counted votes (see HAND_COUNTED_ROWS): unstable scenes s1, s3 and s6; s5 is not eligible.
+const rows = HAND_COUNTED_ROWS;
+const truth = HAND_COUNTED_TRUTH;
 // Scene keys and device model keys that are not safe file names everywhere.
 // "test-1" would make datasets read its folder as a test split.
 const sceneKey = (id: string) => (id === "s6" ? "shelf/left: CON?" : id === "s3" ? "Scène 3" : id === "s1" ? "test-1" : `scene-${id}`);
