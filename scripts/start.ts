@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { ConfigError, ensureDataDir } from "@/lib/env/server-env";
 import { loadServerEnvForScript } from "./lib/load-env";
+import { serverProcessEnv } from "./lib/server-process-env";
 
 const isDev = process.argv.includes("--dev");
 
@@ -46,7 +47,7 @@ async function main() {
 
   const nextBin = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
   const args = [nextBin, isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST];
-  const child = spawn(process.execPath, args, { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: isDev ? "development" : "production" } });
+  const child = spawn(process.execPath, args, { stdio: "inherit", env: serverProcessEnv(process.env, { NODE_ENV: isDev ? "development" : "production" }) });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

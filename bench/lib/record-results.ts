@@ -1,5 +1,6 @@
 // Appends one benchmark run to bench/RESULTS.md: when, on what machine, the figures, and the ratio
 // against the baseline measured in the same run. Figures are reported as they are, target met or not.
+// With BENCH_DRY=1 in the environment the figures are printed and nothing is appended.
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,7 +27,8 @@ export function recordBenchResults(options: { name: string; description: string;
     ...(options.notes ? ["", options.notes] : []),
     "",
   ];
-  appendFileSync(file, lines.join("\n"));
+  // BENCH_DRY=1: print only (quick or partial runs that must not enter the record).
+  if (process.env.BENCH_DRY !== "1") appendFileSync(file, lines.join("\n"));
   for (const row of options.rows) console.log(`  ${row.metric}: ${row.value}${row.unit ? ` ${row.unit}` : ""}`);
   console.log(`  => ${options.verdict}`);
 }

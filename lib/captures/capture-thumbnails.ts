@@ -7,7 +7,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
+import { loadSharp } from "@/lib/server/load-native-modules";
 import { AppError } from "@/lib/api/app-error";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { BlobNotFoundError, type BlobStore } from "@/lib/storage/blob-store";
@@ -52,6 +52,7 @@ export async function removeCachedThumbnails(dir: string, sha256: string): Promi
 
 /** Renders one thumbnail (JPEG, quality 78, orientation applied, longest side ≤ size). */
 export async function renderThumbnail(original: Buffer, size: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(original, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" })
     .rotate()
     .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,6 +24,16 @@ describe.skipIf(embeddedOnly)("embedded database (PGlite on disk)", () => {
     expect(await second.prisma.researcher.count()).toBe(1);
     expect((await applyMigrations(second.sql)).applied).toEqual([]);
     await second.close();
+  });
+
+  it("keeps PostgreSQL's shared buffers small (they stay resident in PGlite's memory), also over a data folder made with the default", async () => {
+    const dataDir = tempDir();
+    const database = await openDatabase({ kind: "embedded", dataDir });
+    const [row] = await database.sql.query<{ shared_buffers: string }>("SHOW shared_buffers");
+    await database.close();
+    expect(row?.shared_buffers).toBe("16MB");
+    // initdb wrote PostgreSQL's default into the folder's postgresql.conf; the start parameters win.
+    expect(readFileSync(path.join(dataDir, "pglite", "postgresql.conf"), "utf8")).toMatch(/^shared_buffers = 128MB/m);
   });
 
   it("refuses a data folder that another live process holds, naming the way out", async () => {

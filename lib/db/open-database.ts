@@ -63,6 +63,14 @@ function lockDataDir(dataDir: string): () => void {
   return release;
 }
 
+/**
+ * PGlite's PostgreSQL settings. shared_buffers: PostgreSQL's default of 128 MB is touched at start
+ * and stays resident in the WebAssembly memory (which never shrinks), more than doubling the idle
+ * server's RSS; data files are read through the operating system's page cache anyway, so 16 MB costs
+ * no measurable speed (instability report over 200 000 predictions: same time at 16 MB and 128 MB).
+ */
+export const PGLITE_START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
 async function openPGlite(dataDir?: string): Promise<Database> {
   let release = () => {};
   if (dataDir) {
@@ -70,7 +78,7 @@ async function openPGlite(dataDir?: string): Promise<Database> {
     release = lockDataDir(dataDir);
   }
   try {
-    const client = await PGlite.create(dataDir ? path.join(dataDir, "pglite") : undefined);
+    const client = await PGlite.create(dataDir ? path.join(dataDir, "pglite") : undefined, { startParams: [...PGLITE_START_PARAMS] });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
     return {
       kind: "embedded",

@@ -3,7 +3,8 @@
 // per label, and a dummy run succeeds. Every refusal is a ModelValidationError with one sentence
 // naming what is wrong.
 import "server-only";
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
+import { loadOnnxRuntime } from "@/lib/server/load-native-modules";
 import { resolvePreprocessing, type ModelDefinition } from "./model-definition";
 import type { PreprocessingSpec } from "@/lib/inference/preprocess";
 
@@ -31,7 +32,8 @@ function describeShape(shape: ReadonlyArray<number | string>): string {
 }
 
 export async function validateOnnxModel(bytes: Uint8Array, definition: Pick<ModelDefinition, "labels" | "preprocessing">): Promise<ValidatedModel> {
-  let session: ort.InferenceSession;
+  const ort = await loadOnnxRuntime();
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"], intraOpNumThreads: 1, graphOptimizationLevel: "basic" });
   } catch (error) {
@@ -88,7 +90,7 @@ export async function validateOnnxModel(bytes: Uint8Array, definition: Pick<Mode
     const dims = layout === "NCHW" ? [1, 3, preprocessing.height, preprocessing.width] : [1, preprocessing.height, preprocessing.width, 3];
     const outputName = session.outputNames[0];
     if (!outputName) throw new ModelValidationError("The model has no output.", "output_mismatch");
-    let output: ort.Tensor;
+    let output: Ort.Tensor;
     try {
       const feeds = { [input.name]: new ort.Tensor("float32", new Float32Array(dims.reduce((a, b) => a * b, 1)), dims) };
       const results = await session.run(feeds, [outputName]);

@@ -6,7 +6,7 @@
 // (decode → preprocess → onnxruntime-node). The lossless copy is the control: its tensor equals the
 // original's, so any flip it shows would be a bug, not compression.
 import "server-only";
-import sharp from "sharp";
+import { loadSharp } from "@/lib/server/load-native-modules";
 import { minShorterSideFor } from "@/lib/inference/classify-image";
 import { decodeImage } from "@/lib/inference/decode-image";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
@@ -19,6 +19,7 @@ export { COMPRESSION_PROBE_SETTINGS, COMPRESSION_PROBE_VARIANTS, type Compressio
 
 /** Encode upright RGB pixels as one probe setting: JPEG at its quality, or PNG for "lossless". */
 export async function encodeProbeVariant(pixels: UprightRgb, jpegQuality: number | null): Promise<Uint8Array> {
+  const sharp = await loadSharp();
   const image = sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } });
   const encoded =
     jpegQuality === null

@@ -3,11 +3,12 @@
 // once per model and kept (a few at most). Used by the reference worker, the simulator and the
 // compression probe.
 import "server-only";
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
 import { classifyImageBytes, type ClassifierModel, type ImageClassification } from "@/lib/inference/classify-image";
 import type { RuntimeInfo } from "@/lib/inference/classify";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
+import { loadOnnxRuntime } from "@/lib/server/load-native-modules";
 import { configureNodeImageCodecs } from "./node-image-codecs";
 
 /** A registered model as the reference needs it (ModelInfo satisfies this). */
@@ -23,7 +24,7 @@ export type ReferenceOptions = {
 const REFERENCE_THREADS = 1;
 const MAX_SESSIONS = 4;
 
-type SessionCache = Map<string, Promise<ort.InferenceSession>>;
+type SessionCache = Map<string, Promise<Ort.InferenceSession>>;
 const sessions: SessionCache = ((globalThis as { __parallaxReferenceSessions?: SessionCache }).__parallaxReferenceSessions ??= new Map());
 
 function defaultReadModelBytes(sha256: string): Promise<Uint8Array> {
@@ -31,11 +32,11 @@ function defaultReadModelBytes(sha256: string): Promise<Uint8Array> {
 }
 
 /** The cached onnxruntime-node session of a model (created on first use). */
-export function getReferenceSession(sha256: string, readModelBytes: (sha256: string) => Promise<Uint8Array> = defaultReadModelBytes): Promise<ort.InferenceSession> {
+export function getReferenceSession(sha256: string, readModelBytes: (sha256: string) => Promise<Uint8Array> = defaultReadModelBytes): Promise<Ort.InferenceSession> {
   let session = sessions.get(sha256);
   if (!session) {
     session = (async () =>
-      ort.InferenceSession.create(await readModelBytes(sha256), {
+      (await loadOnnxRuntime()).InferenceSession.create(await readModelBytes(sha256), {
         executionProviders: ["cpu"],
         intraOpNumThreads: REFERENCE_THREADS,
         interOpNumThreads: 1,
@@ -55,7 +56,7 @@ export function getReferenceSession(sha256: string, readModelBytes: (sha256: str
   return session;
 }
 
-export function referenceRuntimeInfo(): RuntimeInfo {
+export function referenceRuntimeInfo(ort: typeof Ort): RuntimeInfo {
   return {
     source: "reference",
     backend: "cpu",
@@ -69,6 +70,7 @@ export function referenceRuntimeInfo(): RuntimeInfo {
 /** Reference classification with the logits and tensor hash (for comparisons and tests). */
 export async function classifyOnServer(model: ReferenceModel, bytes: Uint8Array, options: ReferenceOptions = {}): Promise<ImageClassification> {
   configureNodeImageCodecs();
+  const ort = await loadOnnxRuntime();
   const session = await getReferenceSession(model.sha256, options.readModelBytes);
   return classifyImageBytes(
     bytes,
@@ -79,7 +81,7 @@ export async function classifyOnServer(model: ReferenceModel, bytes: Uint8Array,
       if (!output || output.type !== "float32") throw new Error(`the model gave no float32 output "${model.outputName}"`);
       return output.data as Float32Array;
     },
-    referenceRuntimeInfo(),
+    referenceRuntimeInfo(ort),
     { variant: options.variant, maxPixels: options.maxPixels },
   );
 }

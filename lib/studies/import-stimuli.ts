@@ -7,7 +7,7 @@
 // are deleted again if that transaction fails. Existing scenes with the same key get the new
 // stimulus (and label, when the CSV gives one).
 import "server-only";
-import sharp from "sharp";
+import { loadSharp } from "@/lib/server/load-native-modules";
 import { AppError } from "@/lib/api/app-error";
 import type { PrismaClient, Scene } from "@/lib/db/generated/client";
 import { ImageFormatError, readImageMetadata } from "@/lib/inference/image-metadata";
@@ -94,6 +94,7 @@ async function checkImage(path: string, bytes: Buffer): Promise<string> {
     if (error instanceof ImageFormatError) throw reject(`${path} is not a readable JPEG, PNG or WebP image (${error.message})`, { reason: "bad_image", file: path });
     throw error;
   }
+  const sharp = await loadSharp();
   try {
     // A full decode: a truncated or corrupt image is refused here, not when a phone shows it.
     await sharp(bytes, { failOn: "truncated", limitInputPixels: STIMULUS_LIMITS.maxPixels }).resize(64, 64, { fit: "inside" }).raw().toBuffer();

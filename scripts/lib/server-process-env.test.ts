@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { serverProcessEnv } from "./server-process-env";
+
+describe("the server process's environment", () => {
+  it("adds the memory settings to what the caller has, and the caller's overrides win", () => {
+    const env = serverProcessEnv({ NODE_OPTIONS: "--require ./x.cjs", PATH: "/bin" }, { NODE_ENV: "production" });
+    expect(env.NODE_OPTIONS).toBe("--require ./x.cjs --max-semi-space-size=4");
+    expect(env.MALLOC_ARENA_MAX).toBe("2");
+    expect(env.NEXT_TELEMETRY_DISABLED).toBe("1");
+    expect(env.PATH).toBe("/bin");
+    expect(env.NODE_ENV).toBe("production");
+  });
+
+  it("keeps a setting the caller chose instead of adding a second one", () => {
+    const env = serverProcessEnv({ NODE_OPTIONS: "--max-semi-space-size=16", MALLOC_ARENA_MAX: "8" });
+    expect(env.NODE_OPTIONS).toBe("--max-semi-space-size=16");
+    expect(env.MALLOC_ARENA_MAX).toBe("8");
+  });
+});
