@@ -2,6 +2,7 @@
 // model files at immutable content-hashed URLs.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
 
@@ -44,7 +45,7 @@ test("a valid model is added once and served at its immutable content-hashed URL
     });
   const first = await upload();
   expect(first.status()).toBe(201);
-  const { model } = (await first.json()) as { model: { id: string; sha256: string; fileUrl: string; inputWidth: number; topK: number } };
+  const { model } = (await first.json()) as { model: { id: string; sha256: string; fileUrl: string; gzipFileUrl: string; inputWidth: number; topK: number } };
   expect(model).toMatchObject({ inputWidth: 8, topK: 3 });
   expect((await upload()).status()).toBe(200);
 
@@ -57,4 +58,22 @@ test("a valid model is added once and served at its immutable content-hashed URL
   const byId = await request.get(`/api/v1/models/${model.id}/file?v=${model.sha256.slice(0, 16)}`);
   expect(byId.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   expect((await request.get(`/m/${"0".repeat(64)}.onnx`)).status()).toBe(404);
+
+  // The gzip copy phones download: through the real server (Next.js must not drop its headers).
+  expect(model.gzipFileUrl).toBe(`${model.fileUrl}.gz`);
+  const gzip = await request.get(model.gzipFileUrl, { headers: { "Accept-Encoding": "identity" } });
+  expect(gzip.status()).toBe(200);
+  const gzipBytes = Buffer.from(await gzip.body());
+  expect(gunzipSync(gzipBytes).equals(bytes)).toBe(true);
+  expect(gzip.headers()).toMatchObject({
+    "content-type": "application/gzip",
+    "cache-control": "public, max-age=31536000, immutable",
+    "cross-origin-resource-policy": "same-origin",
+    "x-content-sha256": model.sha256,
+    "x-uncompressed-length": String(bytes.length),
+    "x-compressed-length": String(gzipBytes.length),
+  });
+  expect(gzip.headers()["content-encoding"]).toBeUndefined();
+  expect((await request.get(model.gzipFileUrl, { headers: { "If-None-Match": gzip.headers()["etag"]! } })).status()).toBe(304);
+  expect((await request.get(`/m/${"0".repeat(64)}.onnx.gz`)).status()).toBe(404);
 });

@@ -29,6 +29,12 @@ test("join by link, consent, photo through the camera, top-5 on the phone, uploa
   const study = await createPhoneStudy(request);
   const photo = await loadTestPhoto();
   testInfo.annotations.push({ type: "photo", description: photo.isReal ? `real: ${photo.name}` : "generated (../shared/photos-real absent)" });
+  // Model downloads (the inference worker's requests are reported to the page too).
+  const modelFiles: { path: string; status: number }[] = [];
+  page.on("response", (response) => {
+    const { pathname } = new URL(response.url());
+    if (pathname.startsWith("/m/")) modelFiles.push({ path: pathname, status: response.status() });
+  });
 
   await joinThroughPage(page, study.code, { screenshot: testInfo });
   // The model starts loading at once; its box keeps its size while it does.
@@ -43,6 +49,8 @@ test("join by link, consent, photo through the camera, top-5 on the phone, uploa
   const card = page.getByTestId("result-card").first();
   await expect(card.getByTestId("top5").getByRole("listitem")).toHaveCount(5, { timeout: 60_000 });
   await expect(card.getByTestId("result-runtime")).toContainText(/(WebAssembly|WebGPU) · \d+ ms/);
+  // The model came once, gzipped (the worker gunzips it and checks its SHA-256); the plain file was not needed.
+  expect(modelFiles).toEqual([{ path: `/m/${study.study.model.sha256}.onnx.gz`, status: 200 }]);
   await expect(card).toHaveAttribute("data-upload", "uploaded", { timeout: 30_000 });
   await expect(card.getByText("Uploaded")).toBeVisible();
   await expect(outboxCount(page)).toHaveText("0");

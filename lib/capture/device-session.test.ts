@@ -54,6 +54,7 @@ const study = (id: string, code: string): PhoneStudy => ({
     topK: 2,
     isBuiltin: true,
     source: null,
+    // No gzipFileUrl: sessions saved before models had one must still read.
     fileUrl: "/m/x.onnx",
     createdAt: "2026-01-01T00:00:00.000Z",
   },

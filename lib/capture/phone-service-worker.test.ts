@@ -108,7 +108,9 @@ describe("the volunteer pages' service worker", () => {
     const worker = startWorker(async () => new Response("x"));
     expect(await worker.request("/api/v1/captures", { method: "POST" })).toBeUndefined();
     expect(await worker.request("/api/v1/devices/me")).toBeUndefined();
+    // Models: the inference worker keeps the verified, decompressed bytes itself; a second copy of the gzip would waste space.
     expect(await worker.request("/m/abc.onnx")).toBeUndefined();
+    expect(await worker.request("/m/abc.onnx.gz")).toBeUndefined();
     expect(await worker.request("/ort/1.30.0/ort-wasm-simd-threaded.wasm")).toBeUndefined();
     expect(await worker.request("/signin", { mode: "navigate" })).toBeUndefined();
     expect(await worker.request("/ort/1.30.0/ort.wasm.min.mjs")).toBeDefined();
@@ -116,7 +118,10 @@ describe("the volunteer pages' service worker", () => {
 
   it("saves the files a page already loaded when the page asks", async () => {
     const worker = startWorker(async (req) => new Response(`body of ${new URL(req.url).pathname}`));
-    await worker.message({ type: "cache-urls", urls: [`${ORIGIN}/join/ABC`, `${ORIGIN}/_next/static/chunks/a.js`, "https://elsewhere.test/x.js", `${ORIGIN}/api/v1/devices/me`] });
+    await worker.message({
+      type: "cache-urls",
+      urls: [`${ORIGIN}/join/ABC`, `${ORIGIN}/_next/static/chunks/a.js`, "https://elsewhere.test/x.js", `${ORIGIN}/api/v1/devices/me`, `${ORIGIN}/m/${"a".repeat(64)}.onnx.gz`],
+    });
     const assets = [...worker.caches.stores.entries()].flatMap(([name, store]) => [...store.keys()].map((key) => `${name.replace(/^parallax-phone-v1-/, "")} ${key}`));
     expect(assets.sort()).toEqual([`assets ${ORIGIN}/_next/static/chunks/a.js`, `pages ${ORIGIN}/join/ABC`]);
   });

@@ -5,7 +5,9 @@
 //     network takes longer than NAVIGATION_TIMEOUT_MS (a flaky network must not hold the page);
 //   - the app's immutable, content-hashed files (/_next/static/, /ort/<version>/*.mjs): cache first;
 //   - everything else (the API, uploads, the model and runtime WebAssembly, which the inference
-//     worker keeps in its own Cache Storage) passes through untouched.
+//     worker keeps in its own Cache Storage) passes through untouched. The model arrives as
+//     /m/<sha256>.onnx.gz (or .onnx); the worker stores it decompressed and verified under the
+//     .onnx URL, so an offline reload finds it there and never asks for either URL.
 // Plain JavaScript (it is served as is); lib/capture/phone-service-worker.test.ts runs it.
 
 export const PHONE_SERVICE_WORKER_PATH = "/join/sw.js";

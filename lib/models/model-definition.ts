@@ -49,3 +49,8 @@ export function resolvePreprocessing(input: z.output<typeof preprocessingInputSc
 export function modelFileUrl(sha256: string): string {
   return `/m/${sha256}.onnx`;
 }
+
+/** The same file gzip-compressed (phones gunzip it and check its SHA-256): /m/<sha256>.onnx.gz. */
+export function modelGzipFileUrl(sha256: string): string {
+  return `${modelFileUrl(sha256)}.gz`;
+}

@@ -2,7 +2,7 @@
 // client takes it: everything needed to fetch the file (content-hashed URL), preprocess and label. Pure.
 import { z } from "zod";
 import { preprocessingIdOf, preprocessingSpecSchema } from "@/lib/inference/preprocess";
-import { labelsSchema, modelFileUrl } from "./model-definition";
+import { labelsSchema, modelFileUrl, modelGzipFileUrl } from "./model-definition";
 
 export const modelInfoSchema = z.object({
   id: z.string(),
@@ -22,8 +22,12 @@ export const modelInfoSchema = z.object({
   topK: z.number().int().positive(),
   isBuiltin: z.boolean(),
   source: z.string().nullable(),
-  /** Content-hashed, immutable: /m/<sha256>.onnx */
-  fileUrl: z.string(),
+  fileUrl: z.string().describe("The ONNX file at its content-hashed, immutable URL: /m/<sha256>.onnx"),
+  // Optional only so that a phone's saved session from before it existed still reads; the server always sends it.
+  gzipFileUrl: z
+    .string()
+    .optional()
+    .describe("The same file gzip-compressed (application/gzip, immutable): /m/<sha256>.onnx.gz. Gunzip it and check its SHA-256 against `sha256`."),
   createdAt: z.string(),
 });
 
@@ -71,6 +75,7 @@ export function toModelInfo(row: ModelRowLike): ModelInfo {
     isBuiltin: row.isBuiltin,
     source: row.source,
     fileUrl: modelFileUrl(row.sha256),
+    gzipFileUrl: modelGzipFileUrl(row.sha256),
     createdAt: row.createdAt.toISOString(),
   });
 }

@@ -85,6 +85,7 @@ export function createInferenceClient(): InferenceClient {
           model: {
             sha256: model.sha256,
             fileUrl: model.fileUrl,
+            ...(model.gzipFileUrl ? { gzipFileUrl: model.gzipFileUrl } : {}),
             sizeBytes: model.sizeBytes,
             inputName: model.inputName,
             outputName: model.outputName,

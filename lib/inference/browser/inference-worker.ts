@@ -1,12 +1,14 @@
 // The inference Web Worker: loads onnxruntime-web (only the bundle it needs, from this app's
 // /ort/ files), creates one session per model (WebGPU when an adapter exists and the model runs on
 // it, WASM otherwise, never silently: a failed WebGPU session is recorded), keeps the model and the
-// runtime WebAssembly in Cache Storage, and classifies photos with the shared decoder and
-// preprocessing. Talks to the page only through the messages in worker-messages.ts.
+// runtime WebAssembly in Cache Storage (the model is downloaded gzipped and verified by
+// load-model-bytes.ts), and classifies photos with the shared decoder and preprocessing. Talks to
+// the page only through the messages in worker-messages.ts.
 /// <reference lib="webworker" />
 import type * as Ort from "onnxruntime-web";
 import { classifyImageBytes } from "../classify-image";
 import { configureImageCodecs } from "../decode-image";
+import { loadModelBytes } from "./load-model-bytes";
 import { CODEC_ASSET_PATHS, MODEL_CACHE_NAME, ORT_BASE_PATH, ORT_BUNDLES, RUNTIME_CACHE_NAME, type OrtBundleName } from "./runtime-assets";
 import {
   workerRequestSchema,
@@ -135,11 +137,6 @@ async function createSession(
   return { ort, session, threads: ort.env.wasm.numThreads ?? threads };
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 async function loadModel(request: Extract<WorkerRequest, { type: "load" }>): Promise<Session> {
   const { model, requestId } = request;
   if (current && current.model.sha256 === model.sha256 && (request.backend === "auto" || request.backend === current.runtime.backend)) return current;
@@ -147,13 +144,15 @@ async function loadModel(request: Extract<WorkerRequest, { type: "load" }>): Pro
     await current.session.release().catch(() => {});
     current = undefined;
   }
-  const modelUrl = new URL(model.fileUrl, scope.location.origin).href;
-  const { bytes: modelBytes, fromCache } = await fetchCached(modelUrl, MODEL_CACHE_NAME, (loaded, total) => post({ type: "loading", requestId, phase: "model", loaded, total }), model.sizeBytes);
-  const actualSha = await sha256Hex(modelBytes);
-  if (actualSha !== model.sha256) {
-    await caches?.open(MODEL_CACHE_NAME).then((cache) => cache.delete(modelUrl)).catch(() => {});
-    throw new Error(`The downloaded model does not match its SHA-256 (got ${actualSha.slice(0, 12)}…, expected ${model.sha256.slice(0, 12)}…).`);
-  }
+  const download = await loadModelBytes(model, {
+    baseUrl: scope.location.origin,
+    cache: typeof caches !== "undefined" ? await caches.open(MODEL_CACHE_NAME).catch(() => undefined) : undefined,
+    onProgress: (loaded, total) => post({ type: "loading", requestId, phase: "model", loaded, total }),
+  });
+  // The plain file was used instead, and works; say why so a broken gzip path does not go unseen.
+  if (download.gzipFailure) console.warn(`Parallax: the gzip model file failed (${download.gzipFailure}); the plain file was used.`);
+  const modelBytes = download.bytes;
+  const fromCache = download.via === "cache";
   const threads = request.threads ?? defaultThreads();
   const started = performance.now();
   let webgpuFailure: string | undefined;

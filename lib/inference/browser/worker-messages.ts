@@ -12,6 +12,8 @@ export type BackendPreference = z.infer<typeof backendPreferenceSchema>;
 export const workerModelSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   fileUrl: z.string().min(1),
+  /** The gzip copy (/m/<sha256>.onnx.gz), used where the browser can gunzip; absent: plain only. */
+  gzipFileUrl: z.string().min(1).optional(),
   sizeBytes: z.number().int().nonnegative().optional(),
   inputName: z.string(),
   outputName: z.string(),

@@ -55,6 +55,8 @@ export const modelOperations = [
     path: "/api/v1/models/{id}/file",
     operationId: "getModelFile",
     summary: "The model's ONNX bytes (public; immutable when ?v= matches its SHA-256)",
+    description:
+      "Uncompressed. The model's `fileUrl` (/m/<sha256>.onnx) serves the same bytes; its `gzipFileUrl` (/m/<sha256>.onnx.gz) serves them gzip-compressed as application/gzip (not as a Content-Encoding), with X-Content-Sha256 and X-Uncompressed-Length describing the model inside.",
     tags,
     security: "none",
     pathParams: idParams,
