@@ -16,6 +16,5 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
 
 export async function loadSharp(): Promise<Sharp["default"]> {
   sharp ??= import("sharp");
-  const module = await sharp;
-  return module.default;
+  return (await sharp).default;
 }
