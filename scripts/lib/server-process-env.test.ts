@@ -12,7 +12,7 @@ describe("the server process's environment", () => {
   });
 
   it("keeps a setting the caller chose instead of adding a second one", () => {
-    const env = serverProcessEnv({ NODE_OPTIONS: "--max-semi-space-size=16", MALLOC_ARENA_MAX: "8" });
+    const env = serverProcessEnv({ NODE_OPTIONS: "--max-semi-space-size=16", MALLOC_ARENA_MAX: "8" }, { NODE_ENV: "production" });
     expect(env.NODE_OPTIONS).toBe("--max-semi-space-size=16");
     expect(env.MALLOC_ARENA_MAX).toBe("8");
   });

@@ -7,7 +7,7 @@
 //                            malloc arena by default; two arenas keep the native heap compact.
 const NODE_FLAGS = ["--max-semi-space-size=4"];
 
-export function serverProcessEnv(base: Record<string, string | undefined>, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function serverProcessEnv(base: Record<string, string | undefined>, overrides: { NODE_ENV: "production" | "development" } & Record<string, string>): NodeJS.ProcessEnv {
   const existing = base.NODE_OPTIONS ?? "";
   const flags = NODE_FLAGS.filter((flag) => !existing.includes(flag.split("=")[0]!));
   return {
@@ -16,5 +16,5 @@ export function serverProcessEnv(base: Record<string, string | undefined>, overr
     ...base,
     NODE_OPTIONS: [existing, ...flags].filter(Boolean).join(" "),
     ...overrides,
-  } as NodeJS.ProcessEnv;
+  };
 }
