@@ -25,8 +25,10 @@ export type SqlDialect = {
 export const POSTGRES_DIALECT: SqlDialect = {
   name: "postgresql",
   // Sorts and hashes over a million votes fit in memory at 256 MB; JIT compilation costs more
-  // than it saves on these short queries.
-  setup: ["SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off"],
+  // than it saves on these short queries. The temporary tables are ANALYZEd from a 3 000-row sample
+  // (default 30 000): enough for the planner's group and join estimates, and ANALYZE of a million-row
+  // table drops from ~0.3 s to ~0.03 s.
+  setup: ["SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off", "SET LOCAL default_statistics_target = 10"],
   createTempTable: (name, select) => `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
   analyze: (name) => `ANALYZE ${name}`,
   byteOrder: (expr) => `${expr} COLLATE "C"`,
