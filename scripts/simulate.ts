@@ -10,10 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { isPreprocessingPresetName, PREPROCESSING_PRESETS, preprocessingSpecSchema } from "@/lib/inference/preprocess";
-import { builtinModelDir } from "@/lib/models/builtin-models";
+import { isPreprocessingPresetName, PREPROCESSING_PRESETS } from "@/lib/inference/preprocess";
 import { parseLabelsText } from "@/lib/models/model-definition";
-import { sha256Hex, type SimulatorModel } from "@/lib/simulator/create-device-classifier";
+import { readBuiltinSimulatorModel, sha256Hex, type SimulatorModel } from "@/lib/simulator/create-device-classifier";
 import { ApiRequestError } from "@/lib/simulator/parallax-client";
 import { createProgressBar } from "@/lib/simulator/progress-bar";
 import { countDeviceModels } from "@/lib/simulator/device-models";
@@ -86,23 +85,7 @@ function fail(message: string): never {
 }
 
 function readOfflineModel(options: z.infer<typeof optionsSchema>): SimulatorModel {
-  if (!options["model-file"]) {
-    const dir = builtinModelDir();
-    const meta = z
-      .object({ name: z.string(), inputName: z.string(), outputName: z.string(), topK: z.number().int(), preprocessing: z.unknown() })
-      .parse(JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")));
-    const bytes = new Uint8Array(readFileSync(path.join(dir, "model.onnx")));
-    return {
-      name: meta.name,
-      bytes,
-      sha256: sha256Hex(bytes),
-      inputName: meta.inputName,
-      outputName: meta.outputName,
-      labels: parseLabelsText(readFileSync(path.join(dir, "labels.txt"), "utf8")),
-      topK: meta.topK,
-      preprocessing: preprocessingSpecSchema.parse(meta.preprocessing),
-    };
-  }
+  if (!options["model-file"]) return readBuiltinSimulatorModel();
   if (!options.labels) fail("--model-file needs --labels FILE (one label per line)");
   if (!isPreprocessingPresetName(options.preset)) fail(`unknown --preset ${options.preset} (try: ${Object.keys(PREPROCESSING_PRESETS).join(", ")})`);
   const bytes = new Uint8Array(readFileSync(options["model-file"]));

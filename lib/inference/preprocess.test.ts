@@ -5,6 +5,7 @@ import {
   preprocessingIdOf,
   preprocessingSpecSchema,
   presetWithSize,
+  sourceWindowOf,
   type PreprocessingSpec,
 } from "./preprocess";
 
@@ -76,6 +77,47 @@ describe("preprocessImage: resize and crop", () => {
     // row 2: centre 5 → rows 3..6 → (30+120+150+60)/8 = 45
     const { tensor } = preprocessImage(grey(rows), raw(2, 2, { resize: "shorter-side", resizeShorterSide: 2 }));
     expect(plane(tensor, 2, 2)).toEqual([[25, 25], [45, 45]]);
+  });
+});
+
+describe("sourceWindowOf: the pixels preprocessImage reads", () => {
+  const colourChecker = raw(32, 32, { resize: "shorter-side", resizeShorterSide: 64 });
+
+  it("is the centre crop plus the resampler's reach (hand-computed for an 86×64 photo and the colour checker's 64 → 32×32)", () => {
+    // no scaling (shorter side already 64); crop columns 27..58 and rows 16..47; the unit-scale
+    // triangle filter also touches the next pixel (weight 0), so one more column and row
+    expect(sourceWindowOf(colourChecker, 86, 64)).toEqual({ left: 27, top: 16, width: 33, height: 33 });
+  });
+
+  it.each([
+    ["colour checker, 86×64", colourChecker, 86, 64],
+    ["colour checker, downscaled from 300×200", colourChecker, 300, 200],
+    ["imagenet preset, 320×260", PREPROCESSING_PRESETS.imagenet, 320, 260],
+    ["stretch, 50×40 → 8×8", raw(8, 8), 50, 40],
+  ] as const)("pixels outside the window never change the tensor (%s)", (_, spec, width, height) => {
+    const window = sourceWindowOf(spec, width, height);
+    expect(window.left).toBeGreaterThanOrEqual(0);
+    expect(window.top).toBeGreaterThanOrEqual(0);
+    expect(window.left + window.width).toBeLessThanOrEqual(width);
+    expect(window.top + window.height).toBeLessThanOrEqual(height);
+    const data = new Uint8Array(width * height * 4).map((_, i) => (i * 7919) % 251);
+    const scrambled = data.slice();
+    let changed = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= window.left && x < window.left + window.width && y >= window.top && y < window.top + window.height;
+        if (inside) continue;
+        for (let c = 0; c < 3; c++) scrambled[(y * width + x) * 4 + c] = 255 - data[(y * width + x) * 4 + c]!;
+        changed += 1;
+      }
+    }
+    const tensorBytes = (pixels: Uint8Array) => Buffer.from(preprocessImage({ data: pixels, width, height }, spec).tensor.buffer);
+    expect(tensorBytes(scrambled).equals(tensorBytes(data))).toBe(true);
+    // …while a pixel inside does matter: the window is not simply the whole image for a centre crop.
+    if (spec.resize === "shorter-side") expect(changed).toBeGreaterThan(0);
+    const centre = ((window.top + (window.height >> 1)) * width + window.left + (window.width >> 1)) * 4;
+    scrambled[centre] = 255 - scrambled[centre]!;
+    expect(tensorBytes(scrambled).equals(tensorBytes(data))).toBe(false);
   });
 });
 

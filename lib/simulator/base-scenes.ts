@@ -160,12 +160,20 @@ export function drawProceduralScene(kind: ProceduralSceneKind, random: Random, w
 
 /** `count` procedural scenes, kinds in rotation, each from its own seeded stream. */
 export function createProceduralScenes(options: { seed: Seed; count: number; width?: number; height?: number }): BaseScene[] {
-  const root = createRandom(options.seed).fork("scenes");
   return Array.from({ length: options.count }, (_, i) => {
-    const kind = PROCEDURAL_SCENE_KINDS[i % PROCEDURAL_SCENE_KINDS.length]!;
-    const key = `scene-${String(i + 1).padStart(4, "0")}`;
-    return { key, source: `procedural:${kind}`, load: async () => drawProceduralScene(kind, root.fork(key), options.width, options.height) };
+    const scene = describeProceduralScene(options.seed, i);
+    return { key: scene.key, source: `procedural:${scene.kind}`, load: async () => scene.draw(options.width, options.height) };
   });
+}
+
+/**
+ * The procedural scene at position `index` of a seed's list: its key, its kind, and `draw`, which
+ * paints it at any size (the bulk mode draws each scene small, when its turn comes).
+ */
+export function describeProceduralScene(seed: Seed, index: number): { key: string; kind: ProceduralSceneKind; draw(width?: number, height?: number): RgbImage } {
+  const kind = PROCEDURAL_SCENE_KINDS[index % PROCEDURAL_SCENE_KINDS.length]!;
+  const key = `scene-${String(index + 1).padStart(4, "0")}`;
+  return { key, kind, draw: (width, height) => drawProceduralScene(kind, createRandom(seed).fork("scenes").fork(key), width, height) };
 }
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;

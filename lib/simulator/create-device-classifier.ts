@@ -5,10 +5,15 @@
 // no timings (this host's timings are not a phone's, and leaving them out keeps re-runs byte-identical).
 import "server-only";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import * as ort from "onnxruntime-node";
+import { z } from "zod";
 import { classifyImageBytes, type ClassifierModel } from "@/lib/inference/classify-image";
 import type { RuntimeInfo } from "@/lib/inference/classify";
-import type { PreprocessingSpec } from "@/lib/inference/preprocess";
+import { preprocessingSpecSchema, type PreprocessingSpec } from "@/lib/inference/preprocess";
+import { builtinModelDir } from "@/lib/models/builtin-models";
+import { parseLabelsText } from "@/lib/models/model-definition";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
 import { configureNodeImageCodecs } from "@/lib/reference/node-image-codecs";
 import { getReferenceSession } from "@/lib/reference/run-reference-inference";
@@ -28,6 +33,8 @@ export type SimulatorModel = {
 
 export type DeviceClassifier = {
   classify(bytes: Uint8Array): Promise<PredictionPayload>;
+  /** The model alone on an already preprocessed tensor (the bulk mode renders straight into one): its logits. */
+  runTensor(tensor: Float32Array, dims: number[]): Promise<Float32Array>;
   runtime: RuntimeInfo;
 };
 
@@ -52,22 +59,38 @@ export function createDeviceClassifier(model: SimulatorModel): DeviceClassifier 
     threads: 1,
   };
   const classifierModel: ClassifierModel = { sha256: model.sha256, labels: model.labels, topK: model.topK, preprocessing: model.preprocessing };
+  const runTensor = async (tensor: Float32Array, dims: number[]): Promise<Float32Array> => {
+    const session = await getReferenceSession(model.sha256, async () => model.bytes);
+    const results = await session.run({ [model.inputName]: new ort.Tensor("float32", tensor, dims) }, [model.outputName]);
+    const output = results[model.outputName];
+    if (!output || output.type !== "float32") throw new Error(`the model gave no float32 output "${model.outputName}"`);
+    return output.data as Float32Array;
+  };
   return {
     runtime,
+    runTensor,
     async classify(bytes) {
-      const session = await getReferenceSession(model.sha256, async () => model.bytes);
-      const { prediction } = await classifyImageBytes(
-        bytes,
-        classifierModel,
-        async (tensor, dims) => {
-          const results = await session.run({ [model.inputName]: new ort.Tensor("float32", tensor, dims) }, [model.outputName]);
-          const output = results[model.outputName];
-          if (!output || output.type !== "float32") throw new Error(`the model gave no float32 output "${model.outputName}"`);
-          return output.data as Float32Array;
-        },
-        runtime,
-      );
+      const { prediction } = await classifyImageBytes(bytes, classifierModel, runTensor, runtime);
       return { ...prediction, timings: {} };
     },
+  };
+}
+
+/** The built-in colour-checker model (lib/models/builtin/colorchecker) as the simulator runs it offline. */
+export function readBuiltinSimulatorModel(): SimulatorModel {
+  const dir = builtinModelDir();
+  const meta = z
+    .object({ name: z.string(), inputName: z.string(), outputName: z.string(), topK: z.number().int(), preprocessing: preprocessingSpecSchema })
+    .parse(JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")));
+  const bytes = new Uint8Array(readFileSync(path.join(dir, "model.onnx")));
+  return {
+    name: meta.name,
+    bytes,
+    sha256: sha256Hex(bytes),
+    inputName: meta.inputName,
+    outputName: meta.outputName,
+    labels: parseLabelsText(readFileSync(path.join(dir, "labels.txt"), "utf8")),
+    topK: meta.topK,
+    preprocessing: meta.preprocessing,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHARACTER_RANGES, countDeviceModels, createFleet } from "./device-models";
+import { CHARACTER_RANGES, countDeviceModels, countDevicesForModels, createFleet } from "./device-models";
 import { describeDeviceIdentity, IDENTITY_CATALOGUE_SIZE } from "./device-identities";
 
 describe("createFleet", () => {
@@ -18,6 +18,17 @@ describe("createFleet", () => {
       expect(new Set(keys).size).toBe(devices);
     }
     expect(() => createFleet({ seed: 1, devices: 1 })).toThrow(RangeError);
+  });
+
+  it("finds the smallest fleet with a given number of device models", () => {
+    // 66 devices: 16 models with two devices + 34 with one = 50 models; 65 devices give 49
+    expect([2, 10, 12, 50].map(countDevicesForModels)).toEqual([2, 13, 15, 66]);
+    for (let models = 2; models <= 100; models++) {
+      const devices = countDevicesForModels(models);
+      expect(countDeviceModels(devices)).toBe(models);
+      if (devices > 2) expect(countDeviceModels(devices - 1)).toBeLessThan(models);
+    }
+    expect(() => countDevicesForModels(1)).toThrow(RangeError);
   });
 
   it("gives every device model its own identity, even beyond the catalogue", () => {

@@ -105,6 +105,14 @@ export function countDeviceModels(devices: number): number {
   return devices - Math.floor(devices / 4);
 }
 
+/** The smallest number of devices whose fleet has `models` device models (the inverse of countDeviceModels). */
+export function countDevicesForModels(models: number): number {
+  if (!Number.isInteger(models) || models < 2) throw new RangeError("a fleet needs at least 2 device models");
+  let devices = models;
+  while (countDeviceModels(devices) < models) devices += 1;
+  return devices;
+}
+
 function magnitude(random: Random): number {
   return random.range(0.5, 1);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createFleet } from "./device-models";
-import { deriveUuid, planCaptures, simulationStartTime } from "./plan-captures";
+import { deriveClientCaptureId, deriveUuid, planCaptures, planCapturesByScene, simulationStartTime } from "./plan-captures";
 
 const sceneKeys = Array.from({ length: 40 }, (_, i) => `scene-${i + 1}`);
 const fleet = createFleet({ seed: 1, devices: 8 });
@@ -48,6 +48,27 @@ describe("planCaptures", () => {
     expect(Math.abs(a!.shot.offsetX - b!.shot.offsetX)).toBeLessThan(0.01);
     expect(a!.shot.noiseSeed).not.toBe(b!.shot.noiseSeed);
     expect(Date.parse(b!.capturedAt) - Date.parse(a!.capturedAt)).toBe(1000);
+  });
+});
+
+describe("planCapturesByScene", () => {
+  const options = { seed: 7, fleet, sceneKeys, skipProbability: 0.3, burstProbability: 0.4 };
+
+  it("yields the plan one scene at a time, every scene, in order", () => {
+    const scenes = [...planCapturesByScene(options)];
+    expect(scenes).toHaveLength(sceneKeys.length);
+    scenes.forEach((captures, index) => expect(captures.every((c) => c.sceneIndex === index)).toBe(true));
+    expect(scenes.flat()).toEqual(planCaptures(options));
+  });
+
+  it("starts in the middle with the same clocks, aims and ids as the whole walk", () => {
+    const whole = [...planCapturesByScene(options)];
+    for (const fromScene of [1, 17, 39]) expect([...planCapturesByScene({ ...options, fromScene })]).toEqual(whole.slice(fromScene));
+    expect([...planCapturesByScene({ ...options, fromScene: sceneKeys.length })]).toEqual([]);
+  });
+
+  it("names each capture with deriveClientCaptureId", () => {
+    for (const capture of planCaptures(options)) expect(capture.clientCaptureId).toBe(deriveClientCaptureId(7, capture.deviceKey, capture.sceneKey, capture.burstIndex ?? 0));
   });
 });
 

@@ -3,11 +3,15 @@ import exifr from "exifr";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFleet, type CameraCharacter } from "./device-models";
+import { preprocessImage, sourceWindowOf, type PreprocessingSpec } from "@/lib/inference/preprocess";
 import {
   applyColourPipeline,
   applyUnsharpMask,
   buildToneTables,
   computeFramingRegion,
+  createCaptureWindowRenderer,
+  createColourPipeline,
+  createRegionResizer,
   formatExifDate,
   inverseNormalCdf,
   renderCapture,
@@ -121,6 +125,57 @@ describe("renderCapture", () => {
   });
 });
 
+describe("createCaptureWindowRenderer (the bulk mode's camera)", () => {
+  // The built-in colour checker's preprocessing: shorter side 64, centre crop 32×32.
+  const spec: PreprocessingSpec = { resize: "shorter-side", resizeShorterSide: 64, width: 32, height: 32, colorOrder: "RGB", scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], layout: "NCHW" };
+  const small = { ...model!.character, width: 86, height: 64 };
+
+  it("renders exactly the window of the small photo that the preprocessing reads, and leaves the rest 0", () => {
+    const character = { ...small, noiseSd: 0 };
+    const pixels = createCaptureWindowRenderer(character, spec)(scene, shot);
+    // The whole small photo, through the same framing, resize and colour pipeline.
+    const aim = { offsetX: character.framing.offsetX + shot.offsetX, offsetY: character.framing.offsetY + shot.offsetY, zoom: character.framing.zoom * shot.zoom };
+    const photo = { width: 86, height: 64 };
+    const whole = createColourPipeline(character)(createRegionResizer(photo, { left: 0, top: 0, ...photo })(scene, computeFramingRegion(scene, character, aim)), 0);
+    const window = sourceWindowOf(spec, 86, 64);
+    const rgba = new Uint8Array(86 * 64 * 4);
+    let inside = 0;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 86; x++) {
+        const i = y * 86 + x;
+        rgba.set([whole[i * 3]!, whole[i * 3 + 1]!, whole[i * 3 + 2]!, 255], i * 4);
+        const isInside = x >= window.left && x < window.left + window.width && y >= window.top && y < window.top + window.height;
+        if (isInside) inside += 1;
+        expect([...pixels.data.subarray(i * 4, i * 4 + 4)]).toEqual(isInside ? [whole[i * 3], whole[i * 3 + 1], whole[i * 3 + 2], 255] : [0, 0, 0, 0]);
+      }
+    }
+    expect(inside).toBe(33 * 33);
+    expect(preprocessImage(pixels, spec).tensor).toEqual(preprocessImage({ data: rgba, width: 86, height: 64 }, spec).tensor);
+  });
+
+  it("changes with the noise seed, the aim and the camera's white balance", () => {
+    const render = createCaptureWindowRenderer(small, spec);
+    const base = render(scene, shot).data.slice();
+    expect(render(scene, shot).data).toEqual(base);
+    expect(render(scene, { ...shot, noiseSeed: "shot-2" }).data).not.toEqual(base);
+    expect(render(scene, { ...shot, offsetX: 0.05 }).data).not.toEqual(base);
+    const grey: RgbImage = { width: 96, height: 72, data: new Uint8Array(96 * 72 * 3).fill(128) };
+    const warm = createCaptureWindowRenderer({ ...neutral, width: 86, height: 64, whiteBalance: { r: 1.2, g: 1, b: 0.8 } }, spec)(grey, shot);
+    const window = sourceWindowOf(spec, 86, 64);
+    const centre = ((window.top + 10) * 86 + window.left + 10) * 4;
+    const [r, g, b] = warm.data.subarray(centre, centre + 3);
+    expect(r!).toBeGreaterThan(g! + 10);
+    expect(b!).toBeLessThan(g! - 10);
+  });
+
+  it("resizes a region with the shared triangle filter, only inside the window (hand-computed)", () => {
+    // 2 → 4 pixels: 0, 25, 75, 100 (as preprocessImage upscales); the window keeps outputs 1 and 2.
+    const row: RgbImage = { width: 3, height: 1, data: new Uint8Array([9, 9, 9, 0, 0, 0, 100, 100, 100]) };
+    const resize = createRegionResizer({ width: 4, height: 1 }, { left: 1, top: 0, width: 2, height: 1 });
+    expect([...resize(row, { left: 1, top: 0, width: 2, height: 1 })]).toEqual([25, 25, 25, 75, 75, 75]);
+  });
+});
+
 describe("the ISP steps", () => {
   it("leaves pixels unchanged with a neutral character (tone tables are the identity)", () => {
     const tables = buildToneTables(neutral);
@@ -137,6 +192,16 @@ describe("the ISP steps", () => {
     const [contrasty] = buildToneTables({ ...neutral, contrast: 1.5 });
     expect(contrasty[64]!).toBeLessThan(64 / 255);
     expect(contrasty[192]!).toBeGreaterThan(192 / 255);
+  });
+
+  it("applies one character's pipeline to many captures, in place when asked, as applyColourPipeline does", () => {
+    const pixels = Uint8Array.from({ length: 3 * 500 }, (_, i) => (i * 97) % 256);
+    const pipeline = createColourPipeline(model!.character);
+    const expected = applyColourPipeline(pixels, model!.character, "shot");
+    expect(pipeline(pixels, "shot")).toEqual(expected);
+    const inPlace = pixels.slice();
+    expect(pipeline(inPlace, "shot", inPlace)).toBe(inPlace);
+    expect(inPlace).toEqual(expected);
   });
 
   it("adds noise of the requested size, reproducibly from its seed", () => {

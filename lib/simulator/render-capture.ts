@@ -6,8 +6,12 @@
 // EXIF Make/Model/Software/DateTimeOriginal (never GPS). The same inputs give byte-identical JPEGs:
 // all randomness comes from the seed, and the libvips operations used here are deterministic
 // whatever its thread count (tested).
+// The bulk mode (createCaptureWindowRenderer) renders no file: the same framing and colour
+// pipeline, at a photo size just large enough for the model's preprocessing, and only over the
+// window of the photo that the preprocessing reads.
 import "server-only";
 import sharp from "sharp";
+import { planAxis, sourceWindowOf, type DecodedPixels, type PreprocessingSpec } from "@/lib/inference/preprocess";
 import type { CameraCharacter } from "./device-models";
 import type { DeviceIdentity } from "./device-identities";
 import { createRandom, type Seed } from "./random";
@@ -121,38 +125,57 @@ export function inverseNormalCdf(p: number): number {
 
 /** The colour part of the ISP on raw RGB pixels, into a new buffer. */
 export function applyColourPipeline(pixels: Uint8Array, character: CameraCharacter, noiseSeed: Seed): Uint8Array {
-  const [tableR, tableG, tableB] = buildToneTables(character);
-  const saturation = character.saturation;
-  const noise = character.noiseSd;
-  const normals = getNormalTable();
-  // xorshift32, seeded from the shot's stream: inlined because it runs three times per pixel.
-  let state = createRandom(noiseSeed).uint32() || 0x9e3779b9;
-  const nextNoise = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return normals[(state >>> 8) & 0xffff]! * noise;
-  };
-  const hasNoise = noise > 0;
-  const out = new Uint8Array(pixels.length);
-  for (let i = 0; i < pixels.length; i += 3) {
-    let r = tableR[pixels[i]!]! * 255;
-    let g = tableG[pixels[i + 1]!]! * 255;
-    let b = tableB[pixels[i + 2]!]! * 255;
-    const luma = 0.299 * r + 0.587 * g + 0.114 * b;
-    r = luma + saturation * (r - luma);
-    g = luma + saturation * (g - luma);
-    b = luma + saturation * (b - luma);
-    if (hasNoise) {
-      r += nextNoise();
-      g += nextNoise();
-      b += nextNoise();
+  return createColourPipeline(character)(pixels, noiseSeed);
+}
+
+/**
+ * applyColourPipeline for one camera character, its tone tables built once: the bulk renderer
+ * applies it to a million small captures, where building the tables would cost more than the pixels.
+ */
+export function createColourPipeline(character: CameraCharacter): (pixels: Uint8Array, noiseSeed: Seed, out?: Uint8Array) => Uint8Array {
+  // Float32 table values × 255 in double precision, exactly as multiplied per pixel before.
+  const tables = buildToneTables(character).map((table) => Float64Array.from(table, (value) => value * 255)) as [Float64Array, Float64Array, Float64Array];
+  const normalTable = getNormalTable();
+  // `out` may be `pixels` itself: each pixel is read before it is written.
+  return (pixels, noiseSeed, out = new Uint8Array(pixels.length)) => {
+    // Locals, not the closure's variables, in the loop (much faster).
+    const [tableR, tableG, tableB] = tables;
+    const normals = normalTable;
+    const saturation = character.saturation;
+    const noise = character.noiseSd;
+    const hasNoise = noise > 0;
+    // xorshift32, seeded from the shot's stream: inlined because it runs three times per pixel.
+    let state = createRandom(noiseSeed).uint32() || 0x9e3779b9;
+    for (let i = 0; i < pixels.length; i += 3) {
+      let r = tableR[pixels[i]!]!;
+      let g = tableG[pixels[i + 1]!]!;
+      let b = tableB[pixels[i + 2]!]!;
+      const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+      r = luma + saturation * (r - luma);
+      g = luma + saturation * (g - luma);
+      b = luma + saturation * (b - luma);
+      if (hasNoise) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        r += normals[(state >>> 8) & 0xffff]! * noise;
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        g += normals[(state >>> 8) & 0xffff]! * noise;
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        b += normals[(state >>> 8) & 0xffff]! * noise;
+      }
+      // Math.round, clamped to 0..255: from 0.5 up, adding 0.5 is exact (or lands on the same
+      // integer) and truncation is floor — and it runs twice as fast as Math.round here.
+      out[i] = r < 0.5 ? 0 : r >= 255 ? 255 : (r + 0.5) | 0;
+      out[i + 1] = g < 0.5 ? 0 : g >= 255 ? 255 : (g + 0.5) | 0;
+      out[i + 2] = b < 0.5 ? 0 : b >= 255 ? 255 : (b + 0.5) | 0;
     }
-    out[i] = r <= 0 ? 0 : r >= 255 ? 255 : Math.round(r);
-    out[i + 1] = g <= 0 ? 0 : g >= 255 ? 255 : Math.round(g);
-    out[i + 2] = b <= 0 ? 0 : b >= 255 ? 255 : Math.round(b);
-  }
-  return out;
+    return out;
+  };
 }
 
 /** Unsharp masking: pixels + amount × (pixels − blurred), into a new buffer. */
@@ -171,6 +194,122 @@ export function formatExifDate(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getUTCFullYear()}:${pad(date.getUTCMonth() + 1)}:${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
 }
+
+/**
+ * The bulk mode's camera: renders a capture straight into the decoded RGBA pixels the model's
+ * preprocessing takes, with no photo file. The framing and the colour pipeline are the character's
+ * (computeFramingRegion, createColourPipeline); the photo is `character.width`×`character.height`
+ * (the caller makes it small), and only the window of it that preprocessImage reads is rendered
+ * (sourceWindowOf): every other pixel stays 0 and never reaches the tensor. Left out, because
+ * they cost more than the rest of a small capture: the resize is the shared triangle filter instead
+ * of sharp's Lanczos, and there is no unsharp masking and no JPEG coding. Pure and deterministic.
+ * The returned pixels are the renderer's own buffer, overwritten by its next call: preprocess them first.
+ */
+export function createCaptureWindowRenderer(character: CameraCharacter, preprocessing: PreprocessingSpec): (scene: RgbImage, shot: ShotVariation) => DecodedPixels {
+  const { width, height } = character;
+  const window = sourceWindowOf(preprocessing, width, height);
+  const colour = createColourPipeline(character);
+  const resize = createRegionResizer({ width, height }, window);
+  const data = new Uint8Array(width * height * 4);
+  return (scene, shot) => {
+    const region = computeFramingRegion(scene, character, {
+      offsetX: character.framing.offsetX + shot.offsetX,
+      offsetY: character.framing.offsetY + shot.offsetY,
+      zoom: character.framing.zoom * shot.zoom,
+    });
+    const pixels = resize(scene, region);
+    colour(pixels, shot.noiseSeed, pixels);
+    for (let y = 0; y < window.height; y++) {
+      let o = ((window.top + y) * width + window.left) * 4;
+      let p = y * window.width * 3;
+      for (let x = 0; x < window.width; x++, o += 4, p += 3) {
+        data[o] = pixels[p]!;
+        data[o + 1] = pixels[p + 1]!;
+        data[o + 2] = pixels[p + 2]!;
+        data[o + 3] = 255;
+      }
+    }
+    return { data, width, height };
+  };
+}
+
+const FIXED_BITS = 22;
+const FIXED_HALF = 1 << (FIXED_BITS - 1);
+
+type Region = { left: number; top: number; width: number; height: number };
+
+/**
+ * Resizes a region of a scene to `size` (triangle filter, fixed point, as lib/inference/preprocess)
+ * and returns only the output pixels inside `window`: RGB, `window.width`×`window.height`, in a
+ * buffer that the next call overwrites. Axis plans are kept per region size (a shot's zoom varies little).
+ */
+export function createRegionResizer(size: { width: number; height: number }, window: Region): (scene: RgbImage, region: Region) => Uint8Array {
+  const plansX: ReturnType<typeof planAxis>[] = [];
+  const plansY: ReturnType<typeof planAxis>[] = [];
+  const out = new Uint8Array(window.width * window.height * 3);
+  let scratch = new Uint8Array(0);
+  return (scene, region) => {
+    const planX = (plansX[region.width] ??= planAxis(region.width, size.width, window.left, window.width));
+    const planY = (plansY[region.height] ??= planAxis(region.height, size.height, window.top, window.height));
+    // Everything the loops touch in locals: much faster than reading the closure's variables. The
+    // weights are non-negative and sum to 2^22 (± rounding), so no sum exceeds 255: no clamping.
+    const { starts: xStarts, counts: xCounts, weights: xWeights, taps: xTaps } = planX;
+    const { starts: yStarts, counts: yCounts, weights: yWeights, taps: yTaps } = planY;
+    const width = window.width;
+    const height = window.height;
+    const rowMin = yStarts[0]!;
+    const rows = yStarts[height - 1]! + yCounts[height - 1]! - rowMin;
+    if (scratch.length < rows * width * 3) scratch = new Uint8Array(rows * width * 3);
+    const horizontal = scratch;
+    const pixels = out;
+    const source = scene.data;
+    for (let r = 0; r < rows; r++) {
+      const rowBase = ((region.top + rowMin + r) * scene.width + region.left) * 3;
+      for (let i = 0; i < width; i++) {
+        let sr = FIXED_HALF;
+        let sg = FIXED_HALF;
+        let sb = FIXED_HALF;
+        const count = xCounts[i]!;
+        const w0 = i * xTaps;
+        let p = rowBase + xStarts[i]! * 3;
+        for (let k = 0; k < count; k++, p += 3) {
+          const w = xWeights[w0 + k]!;
+          sr += source[p]! * w;
+          sg += source[p + 1]! * w;
+          sb += source[p + 2]! * w;
+        }
+        const o = (r * width + i) * 3;
+        horizontal[o] = sr >> FIXED_BITS;
+        horizontal[o + 1] = sg >> FIXED_BITS;
+        horizontal[o + 2] = sb >> FIXED_BITS;
+      }
+    }
+    const stride = width * 3;
+    for (let j = 0; j < height; j++) {
+      const count = yCounts[j]!;
+      const w0 = j * yTaps;
+      const start = (yStarts[j]! - rowMin) * stride;
+      for (let i = 0; i < width; i++) {
+        let sr = FIXED_HALF;
+        let sg = FIXED_HALF;
+        let sb = FIXED_HALF;
+        let p = start + i * 3;
+        for (let k = 0; k < count; k++, p += stride) {
+          const w = yWeights[w0 + k]!;
+          sr += horizontal[p]! * w;
+          sg += horizontal[p + 1]! * w;
+          sb += horizontal[p + 2]! * w;
+        }
+        const o = (j * width + i) * 3;
+        pixels[o] = sr >> FIXED_BITS;
+        pixels[o + 1] = sg >> FIXED_BITS;
+        pixels[o + 2] = sb >> FIXED_BITS;
+      }
+    }
+    return pixels;
+  };
+}
+
 
 /** Render one phone photo of a scene. */
 export async function renderCapture(input: RenderCaptureInput): Promise<RenderedCapture> {

@@ -1,32 +1,11 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { preprocessingSpecSchema } from "@/lib/inference/preprocess";
-import { builtinModelDir } from "@/lib/models/builtin-models";
-import { parseLabelsText } from "@/lib/models/model-definition";
 import { predictionPayloadSchema } from "@/lib/predictions/prediction-payload";
-import { sha256Hex, type SimulatorModel } from "./create-device-classifier";
+import { readBuiltinSimulatorModel } from "./create-device-classifier";
 import { runSimulation, type SimulationOptions } from "./run-simulation";
 import { computeTruthInstability, parseSimulationTruth } from "./simulation-truth";
 
-function readBuiltinModel(): SimulatorModel {
-  const dir = builtinModelDir();
-  const meta = JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8"));
-  const bytes = new Uint8Array(readFileSync(path.join(dir, "model.onnx")));
-  return {
-    name: meta.name,
-    bytes,
-    sha256: sha256Hex(bytes),
-    inputName: meta.inputName,
-    outputName: meta.outputName,
-    labels: parseLabelsText(readFileSync(path.join(dir, "labels.txt"), "utf8")),
-    topK: meta.topK,
-    preprocessing: preprocessingSpecSchema.parse(meta.preprocessing),
-  };
-}
-
-const model = readBuiltinModel();
+const model = readBuiltinSimulatorModel();
 
 async function simulate(seed: number, overrides: Partial<SimulationOptions> = {}) {
   const uploads: { id: string; imageSha256: string; prediction: string }[] = [];

@@ -44,7 +44,8 @@ export type SyntheticDevice = {
   tokenHash: string;
   deviceModelKey: string;
   userAgent: string;
-  uaPlatform: string;
+  /** The UA Client Hints platform; null where the browser sends none (Safari). */
+  uaPlatform: string | null;
   captureMethod: string;
   backend: string;
 };
