@@ -11,8 +11,8 @@
 // in memory); the full report (GET /instability's numbers, k = 5) is timed on each, the three
 // reports must be identical, and the ratios to DuckDB are recorded in bench/RESULTS.md.
 // Options: --scenes N --models N --runs N --workers N (threads generating the rows), --dry
-// (print, do not append to RESULTS.md) for quick runs. Run alone (the simulator is server-only code):
-//   npx tsx --conditions=react-server bench/instability.bench.ts --scenes 500 --models 10 --runs 1 --dry
+// (print, do not append to RESULTS.md) for quick runs, e.g.
+//   npm run bench instability -- --scenes 500 --models 10 --runs 1 --dry
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -21,7 +21,7 @@ import { isDeepStrictEqual } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/migrate";
 import { PGlite } from "@electric-sql/pglite";
-import { openDatabase } from "@/lib/db/open-database";
+import { openDatabase, PGLITE_START_PARAMS } from "@/lib/db/open-database";
 import { pgliteDriver } from "@/lib/db/sql-driver";
 import type { InstabilityReport } from "@/lib/instability/compute-instability-report";
 import { getInstabilityReport } from "@/lib/instability/sql/get-instability-report";
@@ -138,9 +138,9 @@ const notes: string[] = [];
   }
 }
 
-// PGlite, file-backed like the product's embedded database (opened directly for its COPY API).
+// PGlite, file-backed and with the settings of the product's embedded database (opened directly for its COPY API).
 {
-  const client = await PGlite.create(path.join(workDir, "pglite"));
+  const client = await PGlite.create(path.join(workDir, "pglite"), { startParams: [...PGLITE_START_PARAMS] });
   try {
     const sql = pgliteDriver(client);
     const loadSeconds = await loadParallax(sql, "pglite", copyChunkIntoPGlite(client));

@@ -6,7 +6,10 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 
 const dir = path.join(import.meta.dirname);
-const wanted = process.argv.slice(2);
+// Names first, then options for the benchmarks: `npm run bench instability -- --scenes 500 --dry`.
+const firstOption = process.argv.slice(2).findIndex((arg) => arg.startsWith("--"));
+const wanted = firstOption < 0 ? process.argv.slice(2) : process.argv.slice(2, 2 + firstOption);
+const options = firstOption < 0 ? [] : process.argv.slice(2 + firstOption);
 const benches = readdirSync(dir)
   .filter((file) => file.endsWith(".bench.ts"))
   .map((file) => file.replace(/\.bench\.ts$/, ""))
@@ -20,7 +23,7 @@ if (benches.length === 0) {
 let failed = 0;
 for (const name of benches) {
   console.log(`\n### ${name}`);
-  const result = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", path.join(dir, `${name}.bench.ts`)], {
+  const result = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", path.join(dir, `${name}.bench.ts`), ...options], {
     stdio: "inherit",
   });
   if (result.status !== 0) failed += 1;
