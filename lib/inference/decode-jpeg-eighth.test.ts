@@ -72,6 +72,18 @@ describe("decodeJpegAtEighthScale", () => {
     }
   });
 
+  it("refuses an over-subscribed Huffman table (more codes than bit patterns) as corrupt", () => {
+    const bytes = fixture("noisy-422-q90.jpg").slice();
+    const dht = bytes.findIndex((byte, i) => byte === 0xff && bytes[i + 1] === 0xc4);
+    const counts = dht + 5; // after the marker, the length and the class/id byte
+    expect(decodeJpegAtEighthScale(bytes)).not.toBeNull();
+    // Two more codes of length 1 (they alone fill both 1-bit patterns), two fewer of a longer length.
+    const longer = [...bytes.subarray(counts + 1, counts + 16)].findIndex((n) => n >= 2) + 1;
+    bytes[counts] = bytes[counts]! + 2;
+    bytes[counts + longer] = bytes[counts + longer]! - 2;
+    expect(decodeJpegAtEighthScale(bytes)).toBeNull();
+  });
+
   it("declines progressive JPEGs (the caller decodes them at full size)", async () => {
     const progressive = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#336699" } }).jpeg({ progressive: true }).toBuffer();
     expect(decodeJpegAtEighthScale(new Uint8Array(progressive))).toBeNull();
