@@ -3,159 +3,252 @@
 // for scale 1/8, so a 12 MP photo becomes a 504×378 image without any inverse DCT, colour
 // upsampling or full-size buffer. Integer arithmetic only, identical in every JavaScript engine.
 // Returns null for what it does not handle (progressive, arithmetic coding, 12-bit, CMYK,
-// non-interleaved scans); the caller then decodes at full size. Pure.
+// non-interleaved scans) and for corrupt data (a bit pattern that is no Huffman code, an
+// over-subscribed Huffman table, a DC difference of more than 16 bits); the caller then decodes at
+// full size. Pure.
+//
+// Speed: a 12 MP photo holds ~3 million Huffman symbols, and every AC one must be walked (skipped)
+// to reach the next DC coefficient. So:
+// - each restart segment is unstuffed (0xFF00 → 0xFF) into a clean, zero-padded buffer before it is
+//   decoded, so the hot loop never looks for markers or the end of the data;
+// - bits come from a 32-bit window refilled after every step with no branch (see
+//   decodeDcCoefficients);
+// - one lookup of the next 12 bits skips as many whole AC symbols (code and value bits) as lie in
+//   them, and one lookup decodes a DC difference together with the block's first AC symbols;
+// - the hot loop reads one Int32Array and one DataView and calls nothing, so V8 keeps its state in
+//   registers; every other loop sits alone in a small function (no untried code after a loop, which
+//   would make V8 throw the loop's optimised code away).
+// Measured (Node 20, 4032×3024 q92 4:2:0 photo): 42 → 16 ms.
 
 export type EighthScaleImage = { data: Uint8ClampedArray; width: number; height: number };
 
 type Component = { id: number; h: number; v: number; tq: number; dcTable: number; acTable: number; blocksPerLine: number; blocksPerColumn: number; dc: Int16Array };
-type Huffman = {
-  lookup: Int32Array;
-  maxCode: Int32Array;
-  valOffset: Int32Array;
-  values: Uint8Array;
-  /** For AC tables: (code length + value bits) << 8 | run-size symbol, when both fit in 9 bits; else -1. */
-  skip: Int32Array;
-};
+/** A canonical Huffman table (JPEG F.2.2.3): maxCode[L] is the largest code of length L (-1: none). */
+type Huffman = { counts: Uint8Array; values: Uint8Array; maxCode: Int32Array; valOffset: Int32Array; isOversubscribed: boolean };
 
-const LOOKUP_BITS = 9;
+/** Bits looked up at once in the fast tables (4096 entries, 16 KiB each); at most 15 (4-bit fields), and the hot loop's `bits >>> 20` is 32 minus it. */
+const FAST_BITS = 12;
+const FAST_SIZE = 1 << FAST_BITS;
+/** No block consumes more: DC code and value (16 + 16 bits) and 63 AC symbols of at most 16 + 15 bits. */
+const MAX_BLOCK_BITS = 2048;
+/** Zero bytes after each unstuffed segment: a block that starts inside it never reads past them. */
+const SEGMENT_PADDING = (MAX_BLOCK_BITS >> 3) + 16;
+/** Larger DC differences cannot occur (11 bits for 8-bit samples); such data is refused as corrupt. */
+const MAX_DC_SIZE = 16;
+/** Positions an end-of-block symbol advances: enough to close the block from anywhere. */
+const END_OF_BLOCK = 64;
+/** Ints per block in the MCU schedule (see buildScanTables). */
+const BLOCK_FIELDS = 9;
+/** Slow-path data per Huffman table in the scan tables: maxCode[0..17], valOffset[0..17], then the symbols. */
+const SLOW_VALUES = 36;
 
 function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
-  // Canonical codes; lookup[code << (9 - length) ...] = (length << 8) | value for codes up to 9 bits.
-  const lookup = new Int32Array(1 << LOOKUP_BITS).fill(-1);
   const maxCode = new Int32Array(18).fill(-1);
   const valOffset = new Int32Array(18);
   let code = 0;
   let k = 0;
+  let isOversubscribed = false;
   for (let length = 1; length <= 16; length++) {
-    const n = counts[length - 1]!;
+    const n = counts[length - 1] ?? 0;
     valOffset[length] = k - code;
-    for (let i = 0; i < n; i++) {
-      if (length <= LOOKUP_BITS) {
-        const shift = LOOKUP_BITS - length;
-        for (let fill = 0; fill < 1 << shift; fill++) lookup[(code << shift) | fill] = (length << 8) | values[k]!;
-      }
-      code++;
-      k++;
-    }
+    code += n;
+    k += n;
+    if (code > 1 << length) isOversubscribed = true; // more codes than bit patterns: libjpeg refuses it too
     maxCode[length] = n ? code - 1 : -1;
     code <<= 1;
   }
-  maxCode[17] = 0x7fffffff;
-  // AC coefficients are skipped, not used: one table step consumes a short code and its value bits.
-  const skip = new Int32Array(1 << LOOKUP_BITS).fill(-1);
-  for (let i = 0; i < skip.length; i++) {
-    const entry = lookup[i]!;
-    if (entry < 0) continue;
-    const total = (entry >> 8) + ((entry & 0xff) & 15);
-    if (total <= LOOKUP_BITS) skip[i] = (total << 8) | (entry & 0xff);
-  }
-  return { lookup, maxCode, valOffset, values, skip };
-}
-
-class BitReader {
-  private bits = 0;
-  private count = 0;
-  private hitMarker = false;
-  constructor(
-    private readonly data: Uint8Array,
-    public offset: number,
-  ) {}
-
-  private fill(): void {
-    while (this.count <= 24) {
-      let byte = 0;
-      if (!this.hitMarker && this.offset < this.data.length) {
-        byte = this.data[this.offset]!;
-        if (byte === 0xff) {
-          const next = this.data[this.offset + 1];
-          if (next === 0x00) this.offset += 2;
-          else {
-            this.hitMarker = true; // a marker: feed zeros until the caller handles it
-            byte = 0;
-          }
-        } else this.offset += 1;
-      }
-      this.bits = (this.bits << 8) | byte;
-      this.count += 8;
-    }
-  }
-
-  peek(n: number): number {
-    if (this.count < n) this.fill();
-    return (this.bits >>> (this.count - n)) & ((1 << n) - 1);
-  }
-
-  skip(n: number): void {
-    this.count -= n;
-  }
-
-  read(n: number): number {
-    if (n === 0) return 0;
-    const value = this.peek(n);
-    this.count -= n;
-    return value;
-  }
-
-  decode(table: Huffman): number {
-    const entry = table.lookup[this.peek(LOOKUP_BITS)]!;
-    if (entry >= 0) {
-      this.count -= entry >> 8;
-      return entry & 0xff;
-    }
-    let length = LOOKUP_BITS + 1;
-    let code = this.peek(length);
-    while (code > table.maxCode[length]!) {
-      length++;
-      if (length > 16) throw new Error("corrupt Huffman code");
-      code = this.peek(length);
-    }
-    this.count -= length;
-    return table.values[code + table.valOffset[length]!]!;
-  }
-
-  /** At a restart marker: drop buffered bits, step over RSTn. */
-  restart(): void {
-    this.bits = 0;
-    this.count = 0;
-    this.hitMarker = false;
-    while (this.offset + 1 < this.data.length && !(this.data[this.offset] === 0xff && this.data[this.offset + 1]! >= 0xd0 && this.data[this.offset + 1]! <= 0xd7)) this.offset++;
-    this.offset += 2;
-  }
-}
-
-/** Sample positions and weights along one axis for a subsampling ratio (1, 2 or other → nearest). */
-function axisTaps(ratio: number, out: number, size: number): { near: Int32Array; far: Int32Array; wNear: number; wFar: number } {
-  const near = new Int32Array(out);
-  const far = new Int32Array(out);
-  for (let x = 0; x < out; x++) {
-    const k = Math.min(size - 1, Math.floor(x / ratio));
-    near[x] = k;
-    far[x] = ratio === 2 ? Math.max(0, Math.min(size - 1, x % 2 === 0 ? k - 1 : k + 1)) : k;
-  }
-  return ratio === 2 ? { near, far, wNear: 3, wFar: 1 } : { near, far, wNear: 1, wFar: 0 };
-}
-
-function upsamplePlane(c: Component, ratioX: number, ratioY: number, outW: number, outH: number): Uint8Array {
-  const plane = new Uint8Array(outW * outH);
-  const tx = axisTaps(ratioX, outW, c.blocksPerLine);
-  const ty = axisTaps(ratioY, outH, c.blocksPerColumn);
-  const denominator = (tx.wNear + tx.wFar) * (ty.wNear + ty.wFar);
-  const half = denominator >> 1;
-  for (let y = 0; y < outH; y++) {
-    const rowNear = ty.near[y]! * c.blocksPerLine;
-    const rowFar = ty.far[y]! * c.blocksPerLine;
-    for (let x = 0; x < outW; x++) {
-      const xn = tx.near[x]!;
-      const xf = tx.far[x]!;
-      const sum =
-        ty.wNear * (tx.wNear * c.dc[rowNear + xn]! + tx.wFar * c.dc[rowNear + xf]!) + ty.wFar * (tx.wNear * c.dc[rowFar + xn]! + tx.wFar * c.dc[rowFar + xf]!);
-      plane[y * outW + x] = Math.floor((sum + half) / denominator);
-    }
-  }
-  return plane;
+  return { counts, values, maxCode, valOffset, isOversubscribed };
 }
 
 const extend = (value: number, bits: number) => (bits === 0 ? 0 : value < 1 << (bits - 1) ? value - (1 << bits) + 1 : value);
+
+/**
+ * Fast-table entry for a code of at most FAST_BITS whose value bits do not fit in the window: its
+ * low 4 bits are 0, as no fast entry's are, so the hot loop takes its slow path, which then needs
+ * no code search. An entry of 0 is a code longer than FAST_BITS (or no code).
+ */
+const knownCode = (length: number, symbol: number) => (length << 4) | (symbol << 9);
+
+/**
+ * Each AC symbol whose code and value bits fit in FAST_BITS, at every window that starts with it:
+ * bits consumed | positions advanced << 5 (END_OF_BLOCK for EOB); 0 elsewhere. `long`: the
+ * knownCode entries of the codes whose value bits do not fit.
+ */
+function singleAcSymbols(table: Huffman): { single: Int32Array; long: Int32Array } {
+  const single = new Int32Array(FAST_SIZE);
+  const long = new Int32Array(FAST_SIZE);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= FAST_BITS; length++, code <<= 1) {
+    for (let i = 0; i < table.counts[length - 1]!; i++, code++, k++) {
+      const symbol = table.values[k]!;
+      const size = symbol & 15;
+      const run = symbol >> 4;
+      const start = code << (FAST_BITS - length);
+      const end = start + (1 << (FAST_BITS - length));
+      if (length + size > FAST_BITS) long.fill(knownCode(length, symbol), start, end);
+      else single.fill((length + size) | ((size === 0 ? (run === 15 ? 16 : END_OF_BLOCK) : run + 1) << 5), start, end);
+    }
+  }
+  return { single, long };
+}
+
+/**
+ * The AC symbols that lie whole in the FAST_BITS-bit window `bits` from bit `from` on, taken
+ * greedily up to an EOB, one that does not fit, or 63 positions: bits consumed (from bit 0) |
+ * positions advanced << 5 | positions advanced before the last symbol << 12.
+ */
+function walkAcSymbols(single: Int32Array, bits: number, from: number): number {
+  let consumed = from;
+  let advance = 0;
+  let before = 0;
+  while (advance < 63) {
+    const next = single[(bits << consumed) & (FAST_SIZE - 1)]!;
+    if (next === 0 || (next & 31) > FAST_BITS - consumed) break;
+    before = advance;
+    consumed += next & 31;
+    advance += next >> 5;
+    if (next >> 5 === END_OF_BLOCK) break;
+  }
+  return consumed | (advance << 5) | (before << 12);
+}
+
+/**
+ * AC fast table, by the next FAST_BITS bits: the window's whole symbols' bits consumed (bits 0–3)
+ * and positions advanced (4–10), the first symbol's bits consumed (11–14) and positions advanced
+ * (15–21), and the positions advanced before the last symbol (22–28). The hot loop takes them all
+ * when the block is still open before the last one, else only the first.
+ */
+function buildAcFastTable({ single, long }: { single: Int32Array; long: Int32Array }, out: Int32Array, base: number): void {
+  for (let bits = 0; bits < FAST_SIZE; bits++) {
+    const first = single[bits]!;
+    const walk = walkAcSymbols(single, bits, 0);
+    out[base + bits] = first === 0 ? long[bits]! : (walk & 31) | (((walk >> 5) & 127) << 4) | ((first & 31) << 11) | ((first >> 5) << 15) | ((walk >> 12) << 22);
+  }
+}
+
+/**
+ * DC fast table for a DC table and the AC table of the same component, by the next FAST_BITS
+ * bits: the DC code and value bits and then the block's first whole AC symbols, as bits consumed
+ * (bits 0–3) | positions advanced (4–10) | DC difference << 11.
+ */
+function buildDcFastTable(dc: Huffman, acSingle: Int32Array, out: Int32Array, base: number): void {
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= FAST_BITS; length++, code <<= 1) {
+    for (let i = 0; i < dc.counts[length - 1]!; i++, code++, k++) {
+      const size = dc.values[k]!;
+      const start = code << (FAST_BITS - length);
+      if (size > MAX_DC_SIZE || length + size > FAST_BITS) {
+        out.fill(knownCode(length, size), base + start, base + start + (1 << (FAST_BITS - length)));
+        continue;
+      }
+      for (let bits = start; bits < start + (1 << (FAST_BITS - length)); bits++) {
+        const diff = extend((bits >> (FAST_BITS - length - size)) & ((1 << size) - 1), size);
+        const walk = walkAcSymbols(acSingle, bits, length + size);
+        out[base + bits] = (walk & 31) | (((walk >> 5) & 127) << 4) | (diff << 11);
+      }
+    }
+  }
+}
+
+/**
+ * Everything the hot loop reads, in one Int32Array: the MCU's blocks in coding order,
+ * BLOCK_FIELDS each (index of the component's DC predictor, DC fast and slow table offsets, AC
+ * fast and slow table offsets, DC quantiser, and where the block's value goes in the DC planes:
+ * offset + mcuY·rowStep + mcuX·columnStep); the predictors; the tables.
+ */
+function buildScanTables(components: Component[], dcTables: Huffman[], acTables: Huffman[], quant: Int32Array[]): { tables: Int32Array; blocks: number } {
+  const blocks = components.reduce((n, c) => n + c.h * c.v, 0);
+  const predictorsAt = blocks * BLOCK_FIELDS;
+  let size = predictorsAt + components.length;
+  const reserve = (length: number) => (size += length) - length;
+  // Slow-path data per Huffman table, a fast table per AC table and per (DC table, AC table) pair.
+  const slow = new Map<Huffman, number>();
+  const acFast = new Map<Huffman, number>();
+  const dcFast = new Map<string, number>();
+  for (const c of components) {
+    for (const table of [dcTables[c.dcTable]!, acTables[c.acTable]!]) if (!slow.has(table)) slow.set(table, reserve(SLOW_VALUES + table.values.length));
+    if (!acFast.has(acTables[c.acTable]!)) acFast.set(acTables[c.acTable]!, reserve(FAST_SIZE));
+    if (!dcFast.has(`${c.dcTable} ${c.acTable}`)) dcFast.set(`${c.dcTable} ${c.acTable}`, reserve(FAST_SIZE));
+  }
+  const tables = new Int32Array(size);
+  for (const [table, at] of slow) {
+    tables.set(table.maxCode, at);
+    tables.set(table.valOffset, at + 18);
+    tables.set(table.values, at + SLOW_VALUES);
+  }
+  const acSymbols = new Map([...acFast.keys()].map((table) => [table, singleAcSymbols(table)]));
+  for (const [table, at] of acFast) buildAcFastTable(acSymbols.get(table)!, tables, at);
+  for (const [pair, at] of dcFast) {
+    const [dc, ac] = pair.split(" ").map(Number) as [number, number];
+    buildDcFastTable(dcTables[dc]!, acSymbols.get(acTables[ac]!)!.single, tables, at);
+  }
+  let block = 0;
+  let planeStart = 0;
+  components.forEach((c, ci) => {
+    const dc = dcTables[c.dcTable]!;
+    const ac = acTables[c.acTable]!;
+    for (let by = 0; by < c.v; by++)
+      for (let bx = 0; bx < c.h; bx++) {
+        const fields = [predictorsAt + ci, dcFast.get(`${c.dcTable} ${c.acTable}`)!, slow.get(dc)!, acFast.get(ac)!, slow.get(ac)!, quant[c.tq]![0]!, planeStart + by * c.blocksPerLine + bx, c.v * c.blocksPerLine, c.h];
+        tables.set(fields, block++ * BLOCK_FIELDS);
+      }
+    planeStart += c.dc.length;
+  });
+  return { tables, blocks };
+}
+
+/**
+ * A scan's entropy-coded data: the file's bytes from the scan on, copied into `buffer` after
+ * SEGMENT_PADDING bytes; each restart segment in turn is unstuffed in place to the buffer's start
+ * (copyWithin: no allocation per chunk). A segment's unstuffed bytes and padding never reach the
+ * next segment's raw bytes: they are at most as long as its own raw bytes, and those start at least
+ * SEGMENT_PADDING in. `next`: where the next segment's raw bytes start.
+ */
+type EntropyData = { buffer: Uint8Array; view: DataView; next: number };
+
+function copyEntropyData(bytes: Uint8Array, scanStart: number): EntropyData {
+  const buffer = new Uint8Array(SEGMENT_PADDING + Math.max(0, bytes.length - scanStart));
+  buffer.set(bytes.subarray(scanStart), SEGMENT_PADDING);
+  return { buffer, view: new DataView(buffer.buffer), next: SEGMENT_PADDING };
+}
+
+/**
+ * Unstuffs the next restart segment to the start of the buffer, followed by SEGMENT_PADDING
+ * zeros, and returns its length. As the reference decoder did: a segment ends at the first marker
+ * (past it, the decoder reads zero bits), and the next one starts after the first RSTn marker found
+ * from there (none: the rest of the scan is empty).
+ */
+function unstuffNextSegment(data: EntropyData): number {
+  const { buffer } = data;
+  const end = buffer.length;
+  let read = data.next;
+  let write = 0;
+  let marker = end;
+  while (read < end) {
+    const ff = buffer.indexOf(0xff, read);
+    const stop = ff < 0 ? end : ff;
+    buffer.copyWithin(write, read, stop);
+    write += stop - read;
+    if (ff < 0) break;
+    if (ff + 1 === end || buffer[ff + 1] !== 0x00) {
+      marker = ff;
+      break;
+    }
+    buffer[write++] = 0xff;
+    read = ff + 2;
+  }
+  buffer.fill(0, write, write + SEGMENT_PADDING);
+  data.next = end;
+  for (let p = marker; p >= 0 && p + 1 < end; p = buffer.indexOf(0xff, p + 1)) {
+    if (buffer[p + 1]! >= 0xd0 && buffer[p + 1]! <= 0xd7) {
+      data.next = p + 2;
+      break;
+    }
+  }
+  return write;
+}
 
 export function decodeJpegAtEighthScale(bytes: Uint8Array): EighthScaleImage | null {
   const quant: Int32Array[] = [];
@@ -243,90 +336,254 @@ function decodeScan(
   if (components.some((c) => c.h < 1 || c.v < 1 || hMax % c.h !== 0 || vMax % c.v !== 0)) return null;
   const mcusPerLine = Math.ceil(width / (8 * hMax));
   const mcusPerColumn = Math.ceil(height / (8 * vMax));
+  let planeSize = 0;
   for (const c of components) {
-    if (!frame.quant[c.tq] || !frame.dcTables[c.dcTable] || !frame.acTables[c.acTable]) return null;
+    const dc = frame.dcTables[c.dcTable];
+    const ac = frame.acTables[c.acTable];
+    if (!frame.quant[c.tq] || !dc || !ac || dc.isOversubscribed || ac.isOversubscribed) return null;
     c.blocksPerLine = mcusPerLine * c.h;
     c.blocksPerColumn = mcusPerColumn * c.v;
-    c.dc = new Int16Array(c.blocksPerLine * c.blocksPerColumn);
+    planeSize += c.blocksPerLine * c.blocksPerColumn;
   }
-  const reader = new BitReader(bytes, scanStart);
-  const predictors = new Int32Array(components.length);
-  const totalMcus = mcusPerLine * mcusPerColumn;
-  try {
-    for (let mcu = 0; mcu < totalMcus; mcu++) {
-      if (frame.restartInterval && mcu > 0 && mcu % frame.restartInterval === 0) {
-        reader.restart();
-        predictors.fill(0);
-      }
-      const mcuX = mcu % mcusPerLine;
-      const mcuY = (mcu / mcusPerLine) | 0;
-      for (let ci = 0; ci < components.length; ci++) {
-        const c = components[ci]!;
-        const dcTable = frame.dcTables[c.dcTable]!;
-        const acTable = frame.acTables[c.acTable]!;
-        const q0 = frame.quant[c.tq]![0]!;
-        for (let by = 0; by < c.v; by++) {
-          for (let bx = 0; bx < c.h; bx++) {
-            const size = reader.decode(dcTable);
-            predictors[ci] = predictors[ci]! + extend(reader.read(size), size);
-            const acSkip = acTable.skip;
-            for (let k = 1; k < 64; ) {
-              const fast = acSkip[reader.peek(LOOKUP_BITS)]!;
-              if (fast >= 0) {
-                reader.skip(fast >> 8);
-                const run = (fast >> 4) & 15;
-                if ((fast & 15) === 0) {
-                  if (run !== 15) break;
-                  k += 16;
-                } else k += run + 1;
-                continue;
-              }
-              const rs = reader.decode(acTable);
-              const s = rs & 15;
-              const r = rs >> 4;
-              if (s === 0) {
-                if (r !== 15) break;
-                k += 16;
-                continue;
-              }
-              k += r + 1;
-              reader.read(s);
-            }
-            // The IDCT's DC term: mean = DC·q / 8, plus the 128 level shift (libjpeg's rounding).
-            const value = ((predictors[ci]! * q0 + 4) >> 3) + 128;
-            c.dc[(mcuY * c.v + by) * c.blocksPerLine + mcuX * c.h + bx] = value < 0 ? 0 : value > 255 ? 255 : value;
-          }
-        }
-      }
-    }
-  } catch {
-    return null;
+  const dcPlanes = new Int16Array(planeSize);
+  planeSize = 0;
+  for (const c of components) {
+    c.dc = dcPlanes.subarray(planeSize, planeSize + c.blocksPerLine * c.blocksPerColumn);
+    planeSize += c.dc.length;
   }
+  const tables = buildScanTables(components, frame.dcTables, frame.acTables, frame.quant);
+  const data = copyEntropyData(bytes, scanStart);
+  if (!decodeDcCoefficients(data, tables, components.length, frame.restartInterval, mcusPerLine * mcusPerColumn, mcusPerLine, dcPlanes)) return null;
   const outW = Math.ceil(width / 8);
   const outH = Math.ceil(height / 8);
-  // Each component's plane at output (luma block) resolution. Subsampled chroma is interpolated
-  // with libjpeg's "fancy" triangle weights (3/4 nearer, 1/4 farther sample) when the ratio is 2.
-  const planes = components.map((c) => upsamplePlane(c, hMax / c.h, vMax / c.v, outW, outH));
-  const data = new Uint8ClampedArray(outW * outH * 4);
-  const [p0, p1, p2] = planes;
-  for (let i = 0; i < outW * outH; i++) {
-    const o = i * 4;
-    if (!p1 || !p2) {
-      data[o] = data[o + 1] = data[o + 2] = p0![i]!;
-    } else if (frame.isRgb) {
-      data[o] = p0![i]!;
-      data[o + 1] = p1[i]!;
-      data[o + 2] = p2[i]!;
-    } else {
-      // JFIF YCbCr → RGB in 16-bit fixed point (as libjpeg's jdcolor.c).
-      const Y = p0![i]!;
-      const cb = p1[i]! - 128;
-      const cr = p2[i]! - 128;
-      data[o] = Y + ((91881 * cr + 32768) >> 16);
-      data[o + 1] = Y + ((-22554 * cb - 46802 * cr + 32768) >> 16);
-      data[o + 2] = Y + ((116130 * cb + 32768) >> 16);
+  const upsamplers = components.map((c) => makeUpsampler(c, hMax / c.h, vMax / c.v, outW, outH));
+  return { data: toRgba(upsamplers, frame.isRgb, outW, outH), width: outW, height: outH };
+}
+
+/**
+ * The hot loop: walks every Huffman symbol of the scan and stores each block's DC value (mean
+ * sample, clamped) in dcPlanes. False for corrupt data.
+ *
+ * Bit reader: `bits` holds the stream's next bits, MSB first; its first `valid` bits (at least 25)
+ * end at byte `next` of the segment. After each step it ORs in the 32 bits at `next`, shifted to
+ * follow the valid ones (bits it writes twice are the same bits), and moves `next` on by the whole
+ * bytes that took: no branch decides when to load, and a step that consumes at most FAST_BITS
+ * always finds them valid. The slow paths re-read from the bit position.
+ */
+function decodeDcCoefficients(
+  data: EntropyData,
+  { tables: t, blocks }: { tables: Int32Array; blocks: number },
+  componentCount: number,
+  restartInterval: number,
+  totalMcus: number,
+  mcusPerLine: number,
+  dcPlanes: Int16Array,
+): boolean {
+  const view = data.view;
+  const scheduleEnd = blocks * BLOCK_FIELDS;
+  const predictorsAt = scheduleEnd;
+  let end = unstuffNextSegment(data) * 8;
+  let bits = view.getInt32(0);
+  let valid = 32;
+  let next = 4;
+  let untilRestart = restartInterval;
+  let mcuX = 0;
+  let mcuY = 0;
+  for (let mcu = 0; mcu < totalMcus; mcu++) {
+    if (restartInterval !== 0) {
+      if (untilRestart === 0) {
+        untilRestart = restartInterval;
+        end = unstuffNextSegment(data) * 8;
+        bits = view.getInt32(0);
+        valid = 32;
+        next = 4;
+        t.fill(0, predictorsAt, predictorsAt + componentCount);
+      }
+      untilRestart--;
     }
+    for (let s = 0; s < scheduleEnd; s += BLOCK_FIELDS) {
+      if (next * 8 - valid > end) {
+        // Past the segment's end (corrupt data): zero bits from here on, as in the padding.
+        next = (end >>> 3) + 4;
+        bits = view.getInt32(next - 4);
+        valid = 32;
+      }
+      // DC, with the block's first AC symbols when they fit in the window.
+      let entry = t[t[s + 1]! + (bits >>> 20)]!; // 20 = 32 - FAST_BITS
+      let diff = 0;
+      let k = 1;
+      if ((entry & 15) !== 0) {
+        diff = entry >> 11;
+        k += (entry >> 4) & 127;
+        const used = entry & 15;
+        bits <<= used;
+        valid -= used;
+        bits |= view.getInt32(next) >>> valid;
+        const whole = (32 - valid) >>> 3;
+        next += whole;
+        valid += whole << 3;
+      } else {
+        let length = (entry >> 4) & 31;
+        let size = entry >> 9;
+        if (entry === 0) {
+          // A code longer than FAST_BITS: canonical search from there on.
+          const slow = t[s + 2]!;
+          length = FAST_BITS + 1;
+          while (length <= 16 && bits >>> (32 - length) > t[slow + length]!) length++;
+          if (length > 16) return false;
+          size = t[slow + SLOW_VALUES + (bits >>> (32 - length)) + t[slow + 18 + length]!]!;
+        }
+        if (size > MAX_DC_SIZE) return false;
+        let position = next * 8 - valid + length;
+        if (size !== 0) {
+          const value = (view.getInt32(position >>> 3) << (position & 7)) >>> (32 - size);
+          diff = value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
+        }
+        position += size;
+        next = (position >>> 3) + 4;
+        bits = view.getInt32(next - 4) << (position & 7);
+        valid = 32 - (position & 7);
+      }
+      const predictorAt = t[s]!;
+      const predictor = (t[predictorAt]! + diff) | 0; // wraps like the reference decoder's Int32Array
+      t[predictorAt] = predictor;
+      // AC: skipped, whole symbols at a time; k counts coefficient positions.
+      const acFast = t[s + 3]!;
+      while (k < 64) {
+        entry = t[acFast + (bits >>> 20)]!;
+        if ((entry & 15) !== 0) {
+          let used: number;
+          if (k + (entry >> 22) < 64) {
+            used = entry & 15;
+            k += (entry >> 4) & 127;
+          } else {
+            used = (entry >> 11) & 15;
+            k += (entry >> 15) & 127;
+          }
+          bits <<= used;
+          valid -= used;
+          bits |= view.getInt32(next) >>> valid;
+          const whole = (32 - valid) >>> 3;
+          next += whole;
+          valid += whole << 3;
+        } else {
+          let length = (entry >> 4) & 31;
+          let symbol = entry >> 9;
+          if (entry === 0) {
+            const slow = t[s + 4]!;
+            length = FAST_BITS + 1;
+            while (length <= 16 && bits >>> (32 - length) > t[slow + length]!) length++;
+            if (length > 16) return false;
+            symbol = t[slow + SLOW_VALUES + (bits >>> (32 - length)) + t[slow + 18 + length]!]!;
+          }
+          const size = symbol & 15;
+          k += size !== 0 ? (symbol >> 4) + 1 : symbol >> 4 === 15 ? 16 : END_OF_BLOCK;
+          const position = next * 8 - valid + length + size;
+          next = (position >>> 3) + 4;
+          bits = view.getInt32(next - 4) << (position & 7);
+          valid = 32 - (position & 7);
+        }
+      }
+      // The IDCT's DC term: mean = DC·q / 8, plus the 128 level shift (libjpeg's rounding).
+      const value = ((predictor * t[s + 5]! + 4) >> 3) + 128;
+      dcPlanes[t[s + 6]! + mcuY * t[s + 7]! + mcuX * t[s + 8]!] = value < 0 ? 0 : value > 255 ? 255 : value;
+    }
+    if (++mcuX === mcusPerLine) {
+      mcuX = 0;
+      mcuY++;
+    }
+  }
+  return true;
+}
+
+/** Sample positions and weights along one axis for a subsampling ratio (1, 2 or other → nearest). */
+function axisTaps(ratio: number, out: number, size: number): { near: Int32Array; far: Int32Array; wNear: number; wFar: number } {
+  const near = new Int32Array(out);
+  const far = new Int32Array(out);
+  for (let x = 0; x < out; x++) {
+    const k = Math.min(size - 1, Math.floor(x / ratio));
+    near[x] = k;
+    far[x] = ratio === 2 ? Math.max(0, Math.min(size - 1, x % 2 === 0 ? k - 1 : k + 1)) : k;
+  }
+  return ratio === 2 ? { near, far, wNear: 3, wFar: 1 } : { near, far, wNear: 1, wFar: 0 };
+}
+
+/**
+ * One component at output (luma block) resolution, a row at a time. Subsampled chroma is
+ * interpolated with libjpeg's "fancy" triangle weights (3/4 nearer, 1/4 farther sample) when the
+ * ratio is 2: value = (wNear·rows[near] + wFar·rows[far] + half) >> shift, where `rows` holds each
+ * stored row already weighted horizontally (the 2-D sum, separated). The weights sum to 1 or 4 per
+ * axis, so the denominator is 1, 4 or 16 and, the sum being non-negative, dividing is shifting.
+ */
+type Upsampler = { rows: Int16Array; stride: number; yNear: Int32Array; yFar: Int32Array; wNear: number; wFar: number; shift: number };
+
+function makeUpsampler(c: Component, ratioX: number, ratioY: number, outW: number, outH: number): Upsampler {
+  const tx = axisTaps(ratioX, outW, c.blocksPerLine);
+  const ty = axisTaps(ratioY, outH, c.blocksPerColumn);
+  const shift = (tx.wNear + tx.wFar === 4 ? 2 : 0) + (ty.wNear + ty.wFar === 4 ? 2 : 0);
+  const upsampler = { rows: c.dc, stride: c.blocksPerLine, yNear: ty.near, yFar: ty.far, wNear: ty.wNear, wFar: ty.wFar, shift };
+  if (ratioX === 1) return upsampler;
+  upsampler.rows = new Int16Array(c.blocksPerColumn * outW);
+  upsampler.stride = outW;
+  weighRowsHorizontally(c, tx, upsampler.rows, outW);
+  return upsampler;
+}
+
+function weighRowsHorizontally(c: Component, { near, far, wNear, wFar }: { near: Int32Array; far: Int32Array; wNear: number; wFar: number }, rows: Int16Array, outW: number): void {
+  const dc = c.dc;
+  for (let r = 0, o = 0; r < c.blocksPerColumn; r++) {
+    const row = r * c.blocksPerLine;
+    for (let x = 0; x < outW; x++, o++) rows[o] = wNear * dc[row + near[x]!]! + wFar * dc[row + far[x]!]!;
+  }
+}
+
+function upsampleRow(u: Upsampler, y: number, out: Int32Array): void {
+  const { rows, wNear, wFar, shift } = u;
+  const near = u.yNear[y]! * u.stride;
+  const far = u.yFar[y]! * u.stride;
+  const half = (1 << shift) >> 1;
+  for (let x = 0; x < out.length; x++) out[x] = (wNear * rows[near + x]! + wFar * rows[far + x]! + half) >> shift;
+}
+
+/** Interleaves the components into RGBA, row by row: grey, RGB (Adobe transform 0) or JFIF YCbCr. */
+function toRgba(upsamplers: Upsampler[], isRgb: boolean, outW: number, outH: number): Uint8ClampedArray {
+  const data = new Uint8ClampedArray(outW * outH * 4);
+  const rows = upsamplers.map(() => new Int32Array(outW));
+  for (let y = 0; y < outH; y++) {
+    upsamplers.forEach((u, i) => upsampleRow(u, y, rows[i]!));
+    const [r0, r1, r2] = rows as [Int32Array, Int32Array | undefined, Int32Array | undefined];
+    if (!r1 || !r2) writeGreyRow(data, y * outW * 4, r0);
+    else if (isRgb) writeRgbRow(data, y * outW * 4, r0, r1, r2);
+    else writeYCbCrRow(data, y * outW * 4, r0, r1, r2);
+  }
+  return data;
+}
+
+function writeGreyRow(data: Uint8ClampedArray, o: number, g: Int32Array): void {
+  for (let x = 0; x < g.length; x++, o += 4) {
+    data[o] = data[o + 1] = data[o + 2] = g[x]!;
     data[o + 3] = 255;
   }
-  return { data, width: outW, height: outH };
+}
+
+function writeRgbRow(data: Uint8ClampedArray, o: number, r: Int32Array, g: Int32Array, b: Int32Array): void {
+  for (let x = 0; x < r.length; x++, o += 4) {
+    data[o] = r[x]!;
+    data[o + 1] = g[x]!;
+    data[o + 2] = b[x]!;
+    data[o + 3] = 255;
+  }
+}
+
+/** JFIF YCbCr → RGB in 16-bit fixed point (as libjpeg's jdcolor.c). */
+function writeYCbCrRow(data: Uint8ClampedArray, o: number, luma: Int32Array, blue: Int32Array, red: Int32Array): void {
+  for (let x = 0; x < luma.length; x++, o += 4) {
+    const Y = luma[x]!;
+    const cb = blue[x]! - 128;
+    const cr = red[x]! - 128;
+    data[o] = Y + ((91881 * cr + 32768) >> 16);
+    data[o + 1] = Y + ((-22554 * cb - 46802 * cr + 32768) >> 16);
+    data[o + 2] = Y + ((116130 * cb + 32768) >> 16);
+    data[o + 3] = 255;
+  }
 }
