@@ -46,11 +46,15 @@ export async function classifyImageBytes(
   const t1 = now();
   const { tensor, dims } = preprocessImage(decoded, model.preprocessing);
   const t2 = now();
-  const tensorSha256 = await hashTensor(tensor);
+  // WebCrypto copies the tensor when digest() is called and hashes it off this thread: the hash
+  // is made while the model runs.
+  const hashing = hashTensor(tensor);
+  hashing.catch(() => {}); // awaited below; not an unhandled rejection if run() fails first
   const tensorSummary = summarizeTensor(tensor, dims, model.preprocessing.layout);
   const t3 = now();
   const logits = await run(tensor, dims);
   const t4 = now();
+  const tensorSha256 = await hashing;
   const prediction = buildPredictionPayload({
     runtime: typeof runtime === "function" ? runtime() : runtime,
     modelSha256: model.sha256,
