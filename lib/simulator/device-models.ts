@@ -33,6 +33,24 @@ export type CameraCharacter = {
   framing: { offsetX: number; offsetY: number; zoom: number };
 };
 
+/** A camera that changes nothing: white balance, exposure, tone and saturation neutral, no noise, no sharpening, centred. */
+export function neutralCameraCharacter(size: { width: number; height: number }, jpegQuality = 95): CameraCharacter {
+  return {
+    whiteBalance: { r: 1, g: 1, b: 1 },
+    exposureEv: 0,
+    gamma: 1,
+    contrast: 1,
+    saturation: 1,
+    sharpen: { sigma: 1, amount: 0 },
+    noiseSd: 0,
+    jpegQuality,
+    chromaSubsampling: "4:2:0",
+    width: size.width,
+    height: size.height,
+    framing: { offsetX: 0, offsetY: 0, zoom: 1 },
+  };
+}
+
 /** Each parameter's normalised deviation from neutral, in [-1, 1] (signed) or [0, 1]. */
 export type CharacterDeviations = {
   whiteBalanceR: number;

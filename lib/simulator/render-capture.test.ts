@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import exifr from "exifr";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFleet, type CameraCharacter } from "./device-models";
+import { createFleet, neutralCameraCharacter, type CameraCharacter } from "./device-models";
 import { preprocessImage, sourceWindowOf, type PreprocessingSpec } from "@/lib/inference/preprocess";
 import {
   applyColourPipeline,
@@ -39,20 +39,7 @@ function makeScene(width = 320, height = 240): RgbImage {
   return { width, height, data };
 }
 
-const neutral: CameraCharacter = {
-  whiteBalance: { r: 1, g: 1, b: 1 },
-  exposureEv: 0,
-  gamma: 1,
-  contrast: 1,
-  saturation: 1,
-  sharpen: { sigma: 1, amount: 0 },
-  noiseSd: 0,
-  jpegQuality: 90,
-  chromaSubsampling: "4:2:0",
-  width: 160,
-  height: 120,
-  framing: { offsetX: 0, offsetY: 0, zoom: 1 },
-};
+const neutral: CameraCharacter = neutralCameraCharacter({ width: 160, height: 120 }, 90);
 
 const scene = makeScene();
 const [model] = createFleet({ seed: 11, devices: 4, maxPhotoSide: 200 });

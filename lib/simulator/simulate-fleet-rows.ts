@@ -28,7 +28,7 @@ import type {
 } from "@/lib/instability/testing/generate-synthetic-study";
 import { describeProceduralScene } from "./base-scenes";
 import { createDeviceClassifier, readBuiltinSimulatorModel, type SimulatorModel } from "./create-device-classifier";
-import { countDevicesForModels, createFleet, type CameraCharacter, type VirtualDeviceModel } from "./device-models";
+import { countDevicesForModels, createFleet, neutralCameraCharacter, type VirtualDeviceModel } from "./device-models";
 import { deriveClientCaptureId, deriveUuid, planCapturesByScene } from "./plan-captures";
 import { createRandom, type Seed } from "./random";
 import { createCaptureWindowRenderer, type ShotVariation } from "./render-capture";
@@ -113,24 +113,6 @@ export function smallPhotoSize(nominal: { width: number; height: number }, prepr
     : { width: shorter, height: Math.round((nominal.height * shorter) / nominal.width) };
 }
 
-/** A camera that changes nothing: white balance, exposure, tone and saturation neutral, no noise, centred. */
-function neutralCharacter(size: { width: number; height: number }): CameraCharacter {
-  return {
-    whiteBalance: { r: 1, g: 1, b: 1 },
-    exposureEv: 0,
-    gamma: 1,
-    contrast: 1,
-    saturation: 1,
-    sharpen: { sigma: 1, amount: 0 },
-    noiseSd: 0,
-    jpegQuality: 95,
-    chromaSubsampling: "4:2:0",
-    width: size.width,
-    height: size.height,
-    framing: { offsetX: 0, offsetY: 0, zoom: 1 },
-  };
-}
-
 function sha256Of(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -171,7 +153,7 @@ export async function simulateSceneRange(options: FleetRowsOptions, from: number
   const { model, topK, sceneSize } = setup;
   const spec = model.preprocessing;
   const render = new Map(setup.fleet.map((virtualModel) => [virtualModel.key, createCaptureWindowRenderer(virtualModel.character, spec)]));
-  const renderNeutral = createCaptureWindowRenderer(neutralCharacter(smallPhotoSize({ width: 4, height: 3 }, spec)), spec);
+  const renderNeutral = createCaptureWindowRenderer(neutralCameraCharacter(smallPhotoSize({ width: 4, height: 3 }, spec)), spec);
   const neutralShot: ShotVariation = { offsetX: 0, offsetY: 0, zoom: 1, noiseSeed: "neutral" };
   const deviceIndex = new Map(setup.fleetDevices.map(({ device }, i) => [device.key, i]));
   const classifier = createDeviceClassifier(model);
