@@ -151,6 +151,30 @@ describe("ingestCaptureUpload", () => {
     expect((await counts()).blobs).toEqual(before.blobs);
   });
 
+  it("creates a scene on its first capture, after the study's last one, and reuses it afterwards, also when new captures of it race", async () => {
+    const study = await createStudy(db.prisma, { name: "scenes on first use" });
+    await db.prisma.scene.create({ data: { studyId: study.id, key: "imported", position: 4 } });
+    const devices = await Promise.all([1, 2, 3].map(() => joinStudy(db.prisma, study.code, {})));
+    const send = (index: number, sceneKey: string) => {
+      const device = devices[index % devices.length]!;
+      return ingestCaptureUpload(deps, { deviceId: device.deviceId, studyId: study.id }, uploadRequest(device.deviceToken, { clientCaptureId: randomUUID(), sceneKey, captureMethod: "native-camera" }, jpegWithGps));
+    };
+    const first = await send(0, "a");
+    const second = await send(1, "b");
+    const again = await send(2, "a");
+    const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => send(i, "c")));
+    const scenes = await db.prisma.scene.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" }, include: { captures: { select: { id: true } } } });
+    expect(scenes.map((s) => [s.key, s.position, s.captures.length])).toEqual([
+      ["imported", 4, 0],
+      ["a", 5, 2],
+      ["b", 6, 1],
+      ["c", 7, 6],
+    ]);
+    expect(new Set([first, again].map((r) => r.capture.sceneKey))).toEqual(new Set(["a"]));
+    expect(second.capture.sceneKey).toBe("b");
+    expect(racing.every((r) => r.status === 201 && r.capture.sceneKey === "c")).toBe(true);
+  });
+
   it("refuses bad uploads before storing anything", async () => {
     const study = await createStudy(db.prisma, { name: "refusals", settings: { allowUnknownScenes: false, allowGallery: false } });
     const other = await createStudy(db.prisma, { name: "other" });

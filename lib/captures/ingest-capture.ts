@@ -6,7 +6,7 @@
 // capture and writes nothing. A failed upload leaves no blob behind.
 import { AppError } from "@/lib/api/app-error";
 import { iterateMultipart, type MultipartPart } from "@/lib/api/multipart";
-import { parseJsonText, parseWithSchema } from "@/lib/api/read-json-body";
+import { parseJsonWithSchema } from "@/lib/api/read-json-body";
 import type { DeviceAuth } from "@/lib/auth/authenticate-request";
 import type { Prediction, PrismaClient } from "@/lib/db/generated/client";
 import type { SqlExecutor } from "@/lib/db/sql-driver";
@@ -15,7 +15,7 @@ import { readClientHintHeaders } from "@/lib/devices/device-info";
 import { updateDeviceIdentity } from "@/lib/devices/update-device-identity";
 import { predictionRowData } from "@/lib/reference/reference-worker";
 import type { BlobStore, StoredBlob } from "@/lib/storage/blob-store";
-import { readStudySettings } from "@/lib/studies/study-settings";
+import { readStudySettings, type StudySettings } from "@/lib/studies/study-settings";
 import { captureMetaSchema, type CaptureMeta, type CaptureView } from "./capture-schemas";
 import { CAPTURE_VIEW_INCLUDE, toCaptureView, type CaptureWithView } from "./capture-views";
 import { insertCaptureRows, type InsertedCapture } from "./insert-capture-rows";
@@ -81,7 +81,7 @@ async function readMetaPart(part: MultipartPart): Promise<CaptureMeta> {
     text = Buffer.concat(chunks).toString("utf8");
   }
   if (text.trim() === "") throw new AppError("bad_request", "The meta part is empty.", { reason: "empty_meta" });
-  return parseWithSchema(captureMetaSchema, parseJsonText(text, "The meta part"));
+  return parseJsonWithSchema(captureMetaSchema, text, "The meta part");
 }
 
 async function findStoredCapture(prisma: PrismaClient, studyId: string, clientCaptureId: string) {
@@ -108,7 +108,7 @@ export async function ingestCaptureUpload(deps: IngestDependencies, auth: Device
   }
 }
 
-type UploadContext = DeviceIdentityRow & { id: string; studyStatus: string; studySettings: unknown };
+type UploadContext = DeviceIdentityRow & { id: string; studyStatus: string; studySettings: unknown; settings: StudySettings };
 
 const IDENTITY_COLUMNS = [
   "userAgent", "uaBrands", "uaPlatform", "uaPlatformVersion", "uaModel", "uaMobile", "exifMake", "exifModel", "exifSoftware",
@@ -120,14 +120,15 @@ const IDENTITY_COLUMNS = [
 async function loadUploadContext(sql: SqlExecutor, deviceId: string): Promise<UploadContext> {
   const cached = getCachedUploadContext<UploadContext>(deviceId);
   if (cached) return cached;
-  const rows = await sql.query<UploadContext>(
+  const rows = await sql.query<Omit<UploadContext, "settings">>(
     `SELECT d."id", ${IDENTITY_COLUMNS.map((c) => `d."${c}"`).join(", ")}, s."status" AS "studyStatus", s."settings" AS "studySettings"
      FROM "Device" d JOIN "Study" s ON s."id" = d."studyId" WHERE d."id" = $1`,
     [deviceId],
   );
   if (!rows[0]) throw new AppError("unauthorized", "This device no longer exists; join the study again.", { reason: "invalid_token" });
-  cacheUploadContext(deviceId, rows[0]);
-  return rows[0];
+  const context = { ...rows[0], settings: readStudySettings(rows[0].studySettings) };
+  cacheUploadContext(deviceId, context);
+  return context;
 }
 
 async function sceneExists(sql: SqlExecutor, studyId: string, key: string): Promise<boolean> {
@@ -144,7 +145,7 @@ async function ingestParts(deps: IngestDependencies, auth: DeviceAuth, request: 
   }
 
   const context = await loadUploadContext(deps.sql, auth.deviceId);
-  const settings = readStudySettings(context.studySettings);
+  const { settings } = context;
   const refuse = async (error: AppError): Promise<IngestResult> => {
     // A retry of a capture stored before the study closed (or its rules changed) still gets its capture back.
     const stored = await findStoredCapture(prisma, auth.studyId, meta.clientCaptureId);

@@ -1,6 +1,7 @@
 // The capture's rows in ONE PostgreSQL statement (atomic without a transaction round trip): the
 // scene on first use, the capture, its predictions, and the device's last-seen time. This is the
-// upload's hot path, so it is raw SQL rather than several ORM calls.
+// upload's hot path, so it is raw SQL rather than several ORM calls, and a named prepared statement:
+// planning this statement costs more than running it.
 //
 // Concurrency: the device row is read FOR SHARE, so a device-model key changing in a concurrent
 // transaction (updateDeviceIdentity updates the device first, then its captures) is either seen
@@ -54,7 +55,8 @@ WITH dev AS (
 ), new_scene AS (
   INSERT INTO "Scene" ("id", "studyId", "key", "position")
   SELECT $2, $3, $4, COALESCE((SELECT MAX("position") + 1 FROM "Scene" WHERE "studyId" = $3), 0)
-  WHERE $5::boolean
+  -- The scene usually exists: no insertion attempt (and no position lookup) then.
+  WHERE $5::boolean AND NOT EXISTS (SELECT 1 FROM "Scene" WHERE "studyId" = $3 AND "key" = $4)
   ON CONFLICT ("studyId", "key") DO NOTHING
   RETURNING "id"
 ), scene AS (
@@ -121,7 +123,7 @@ export async function insertCaptureRows(sql: SqlExecutor, input: CaptureRowInput
     input.clientCapturedAt?.toISOString() ?? null,
     JSON.stringify(predictions),
     input.sceneDetection == null ? null : JSON.stringify(input.sceneDetection),
-  ]);
+  ], { name: "insert_capture" });
   const row = rows[0];
   if (!row) return null;
   const inserted = (typeof row.predictions === "string" ? JSON.parse(row.predictions) : row.predictions) as Array<{ id: number; createdAt: string; variant: string }>;

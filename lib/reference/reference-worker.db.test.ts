@@ -104,4 +104,23 @@ describe("reference worker", () => {
     const top = predictionPayloadSchema.shape.top.parse(row.predictions[0]!.top);
     expect(top[0]!.label).toBe("purplish blue");
   });
+
+  it("gives way while uploads are in flight and works the backlog off once they are done", async () => {
+    const captures = await Promise.all([1, 2, 3].map((i) => addCapture(listBuiltinStimuli()[i]!.readBytes())));
+    let busy = true;
+    const draining = drainReferenceQueue({ ...options(), concurrency: 1, isBusy: () => busy, maxDeferMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const statuses = async () => (await db.prisma.capture.findMany({ where: { id: { in: captures.map((c) => c.id) } } })).map((c) => c.referenceStatus);
+    expect(await statuses()).toEqual(["pending", "pending", "pending"]);
+    busy = false;
+    expect(await draining).toBe(3);
+    expect(await statuses()).toEqual(["done", "done", "done"]);
+  });
+
+  it("never stalls: under uploads that never stop, a job still starts every maxDeferMs", async () => {
+    const captures = await Promise.all([4, 5].map((i) => addCapture(listBuiltinStimuli()[i]!.readBytes())));
+    expect(await drainReferenceQueue({ ...options(), concurrency: 1, isBusy: () => true, maxDeferMs: 20 })).toBe(2);
+    const rows = await db.prisma.capture.findMany({ where: { id: { in: captures.map((c) => c.id) } } });
+    expect(rows.map((c) => c.referenceStatus)).toEqual(["done", "done"]);
+  });
 });

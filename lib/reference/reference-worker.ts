@@ -2,7 +2,9 @@
 // ('running'), the study's model runs on the stored bytes, the result is stored as the capture's
 // `reference` prediction and the capture becomes 'done' (or 'failed' after its attempts). Bounded
 // concurrency; state lives in the database, so a restart resumes (stale 'running' rows go back to
-// 'pending'). Uploads never wait for it: they only wake it.
+// 'pending'). Uploads never wait for it: they only wake it. Uploads come first: while some are in
+// flight (`isBusy`) a lane starts no new job, except one every `maxDeferMs`, so that a burst of
+// phones gets the CPU and the backlog is worked off as soon as the burst ends.
 import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { ImageFormatError } from "@/lib/inference/image-metadata";
@@ -23,7 +25,22 @@ export type ReferenceWorkerOptions = {
   pollIntervalMs?: number;
   maxPixels?: number;
   log?: (message: string) => void;
+  /** Whether work that must not wait is running (uploads in flight); new jobs are postponed while it is. */
+  isBusy?: () => boolean;
+  /** The longest a lane postpones its next job for `isBusy` (default 1 s): the backlog never stalls. */
+  maxDeferMs?: number;
 };
+
+export const REFERENCE_MAX_DEFER_MS = 1000;
+const BUSY_POLL_MS = 25;
+
+/** Wait until nothing is busy, or until `maxDeferMs` have passed since `since`. */
+async function waitForQuiet(options: ReferenceWorkerOptions, since: number): Promise<void> {
+  const { isBusy } = options;
+  if (!isBusy) return;
+  const until = since + (options.maxDeferMs ?? REFERENCE_MAX_DEFER_MS);
+  while (isBusy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, Math.min(BUSY_POLL_MS, Math.max(1, until - Date.now()))));
+}
 
 /** After a crash or restart, captures left 'running' are pending again. Returns how many. */
 export async function resetStaleReferenceJobs(prisma: PrismaClient): Promise<number> {
@@ -105,7 +122,10 @@ export async function drainReferenceQueue(options: ReferenceWorkerOptions): Prom
   let handled = 0;
   const concurrency = Math.max(1, options.concurrency);
   const lane = async () => {
+    let lastJobAt = Date.now();
     for (;;) {
+      await waitForQuiet(options, lastJobAt);
+      lastJobAt = Date.now();
       const [id] = await claimPendingCaptures(options.prisma, 1);
       if (!id) return;
       await processReferenceCapture(options, id);

@@ -3,6 +3,7 @@
 // nudge it without waiting for anything. The compression-probe runner is this process's too,
 // created on first use (a researcher asking for a study's probe).
 import "server-only";
+import { uploadsInFlight } from "@/lib/captures/upload-activity";
 import { getDatabase, getPrisma } from "@/lib/db/database";
 import { getServerEnv } from "@/lib/env/server-env";
 import { ensureBuiltinModels } from "@/lib/models/builtin-models";
@@ -26,6 +27,8 @@ export async function startModelsAndReferenceInference(): Promise<void> {
     concurrency: env.REFERENCE_CONCURRENCY,
     maxPixels: env.MAX_IMAGE_PIXELS,
     log: (message) => console.warn(message),
+    // Phones uploading come first; the backlog is worked off when they are done (or a job a second meanwhile).
+    isBusy: () => uploadsInFlight() > 0,
   });
 }
 

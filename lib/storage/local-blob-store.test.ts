@@ -38,6 +38,17 @@ describe("LocalBlobStore", () => {
     expect(await store.stat(stored.key)).toMatchObject({ key: stored.key, size: bytes.length });
   });
 
+  it("writes a long stream of chunks of every size (empty ones, tiny ones, several batches) byte for byte", async () => {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 1500; i++) parts.push(Buffer.alloc(i % 7 === 0 ? 0 : i % 5 === 0 ? 70_000 + i : (i % 13) + 1, i & 0xff));
+    const bytes = Buffer.concat(parts);
+    const stored = await store.put((async function* () {
+      yield* parts;
+    })());
+    expect(stored).toMatchObject({ sha256: sha(bytes), size: bytes.length, created: true });
+    expect((await store.get(stored.key)).equals(bytes)).toBe(true);
+  });
+
   it("de-duplicates identical content", async () => {
     const first = await store.put(Buffer.from("same"));
     const second = await store.put(new Blob(["same"]).stream());

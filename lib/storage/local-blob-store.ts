@@ -11,6 +11,8 @@ import { BlobNotFoundError, BlobTooLargeError, isValidBlobKey, type BlobInfo, ty
 const TEMP_DIR = ".tmp";
 /** Small chunks are gathered into writes of about this size (one thread-pool round trip each). */
 const WRITE_BATCH_BYTES = 256 * 1024;
+/** …or of this many chunks (a writev's list of buffers stays short). */
+const MAX_BATCH_CHUNKS = 256;
 
 function toAsyncIterable(source: BlobSource): AsyncIterable<Uint8Array> {
   if (source instanceof Uint8Array) {
@@ -62,15 +64,18 @@ export class LocalBlobStore implements BlobStore {
     try {
       let pending: Uint8Array[] = [];
       let pendingBytes = 0;
+      // One writev per batch: the chunks go to the file as they are, without being copied into one buffer first.
       const flush = async () => {
         if (pendingBytes === 0) return;
-        const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        const chunks = pending;
         pending = [];
         pendingBytes = 0;
-        let offset = 0;
-        while (offset < batch.byteLength) {
-          const { bytesWritten } = await handle.write(batch, offset, batch.byteLength - offset);
-          offset += bytesWritten;
+        let first = 0;
+        while (first < chunks.length) {
+          let { bytesWritten } = await handle.writev(first === 0 ? chunks : chunks.slice(first));
+          // A short write: skip what was written, go on with the rest.
+          while (first < chunks.length && bytesWritten >= chunks[first]!.byteLength) bytesWritten -= chunks[first++]!.byteLength;
+          if (bytesWritten > 0) chunks[first] = chunks[first]!.subarray(bytesWritten);
         }
       };
       for await (const chunk of toAsyncIterable(source)) {
@@ -80,7 +85,7 @@ export class LocalBlobStore implements BlobStore {
         hash.update(chunk);
         pending.push(chunk);
         pendingBytes += chunk.byteLength;
-        if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+        if (pendingBytes >= WRITE_BATCH_BYTES || pending.length >= MAX_BATCH_CHUNKS) await flush();
       }
       await flush();
       options.signal?.throwIfAborted();
