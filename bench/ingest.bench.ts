@@ -16,6 +16,7 @@ import { createFleet } from "@/lib/simulator/device-models";
 import { renderCapture } from "@/lib/simulator/render-capture";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
+import { serverProcessEnv } from "../scripts/lib/server-process-env";
 
 const CLIENTS = 32;
 const WARMUP = 64;
@@ -77,7 +78,7 @@ function cpuSecondsOfTree(rootPid: number): number {
   return ticks / 100;
 }
 
-async function startProcess(args: string[], env: Record<string, string>, healthPath: string): Promise<Proc> {
+async function startProcess(args: string[], env: NodeJS.ProcessEnv | Record<string, string>, healthPath: string): Promise<Proc> {
   const port = await freePort();
   const output: string[] = [];
   const child = spawn(process.execPath, args.map((a) => a.replace("{PORT}", String(port))), { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -102,9 +103,9 @@ async function startProcess(args: string[], env: Record<string, string>, healthP
 function startParallax(dataDir: string, databaseUrl: string): Promise<Proc> {
   return startProcess(
     [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", "{PORT}", "-H", "127.0.0.1"],
-    {
+    // npm start's process settings (scripts/lib/server-process-env.ts).
+    serverProcessEnv(process.env, {
       NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
       PARALLAX_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -116,7 +117,7 @@ function startParallax(dataDir: string, databaseUrl: string): Promise<Proc> {
       RATE_LIMIT_JOIN_PER_MINUTE: "0",
       // The reference worker would compete for the same two cores; this measures ingestion.
       REFERENCE_CONCURRENCY: process.env.INGEST_BENCH_REFERENCE_CONCURRENCY ?? "1",
-    },
+    }),
     "/api/health",
   );
 }

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { serverProcessEnv } from "../../scripts/lib/server-process-env";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,15 +24,14 @@ export async function startServerProcess(options: { dataDir: string; port: numbe
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
+    // npm start's process settings (scripts/lib/server-process-env.ts).
+    env: serverProcessEnv(process.env, {
       NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR: options.dataDir,
       DATABASE_URL: "",
       PORT: String(options.port),
       ...options.env,
-    },
+    }),
   });
   child.stdout!.on("data", (chunk) => output.push(String(chunk)));
   child.stderr!.on("data", (chunk) => output.push(String(chunk)));
