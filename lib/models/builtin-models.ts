@@ -17,6 +17,8 @@ export const DEFAULT_MODEL_SOURCE = "builtin:colorchecker";
 const builtinMetaSchema = z.object({
   name: z.string(),
   source: z.string(),
+  inputName: z.string(),
+  outputName: z.string(),
   topK: z.number().int().positive(),
   preprocessing: preprocessingSpecSchema,
   stimuli: z.array(z.object({ key: z.string(), file: z.string(), label: z.string(), labelIndex: z.number().int().nonnegative(), srgb: z.tuple([z.number(), z.number(), z.number()]) })),
@@ -27,7 +29,8 @@ export function builtinModelDir(root = process.cwd()): string {
   return path.join(root, "lib", "models", "builtin", "colorchecker");
 }
 
-function readBuiltin(root?: string) {
+/** The built-in model's files: its model.json (validated), labels and ONNX bytes. */
+export function readBuiltinModel(root?: string) {
   const dir = builtinModelDir(root);
   const meta = builtinMetaSchema.parse(JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")));
   const labels = parseLabelsText(readFileSync(path.join(dir, "labels.txt"), "utf8"));
@@ -36,7 +39,7 @@ function readBuiltin(root?: string) {
 
 /** Register the built-in models (no-op when present). Returns the default model. */
 export async function ensureBuiltinModels(prisma: PrismaClient, store: BlobStore, options: { root?: string } = {}): Promise<ModelInfo> {
-  const { meta, labels, bytes } = readBuiltin(options.root);
+  const { meta, labels, bytes } = readBuiltinModel(options.root);
   const { model } = await registerModel(prisma, store, {
     bytes,
     definition: { name: meta.name, labels, preprocessing: meta.preprocessing, topK: meta.topK },
@@ -62,7 +65,7 @@ export type BuiltinStimulus = {
 
 /** The 24 rendered colour-checker patches (512×512 PNG) with their labels, in chart order. */
 export function listBuiltinStimuli(options: { root?: string } = {}): BuiltinStimulus[] {
-  const { dir, meta } = readBuiltin(options.root);
+  const { dir, meta } = readBuiltinModel(options.root);
   return meta.stimuli.map((stimulus) => {
     const file = path.join(dir, "stimuli", stimulus.file);
     return {

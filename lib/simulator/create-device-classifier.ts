@@ -5,15 +5,11 @@
 // no timings (this host's timings are not a phone's, and leaving them out keeps re-runs byte-identical).
 import "server-only";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { z } from "zod";
 import { classifyImageBytes, type ClassifierModel } from "@/lib/inference/classify-image";
 import type { RuntimeInfo } from "@/lib/inference/classify";
-import { preprocessingSpecSchema, type PreprocessingSpec } from "@/lib/inference/preprocess";
-import { builtinModelDir } from "@/lib/models/builtin-models";
-import { parseLabelsText } from "@/lib/models/model-definition";
+import type { PreprocessingSpec } from "@/lib/inference/preprocess";
+import { readBuiltinModel } from "@/lib/models/builtin-models";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
 import { configureNodeImageCodecs } from "@/lib/reference/node-image-codecs";
 import { getReferenceSession } from "@/lib/reference/run-reference-inference";
@@ -78,19 +74,6 @@ export function createDeviceClassifier(model: SimulatorModel): DeviceClassifier 
 
 /** The built-in colour-checker model (lib/models/builtin/colorchecker) as the simulator runs it offline. */
 export function readBuiltinSimulatorModel(): SimulatorModel {
-  const dir = builtinModelDir();
-  const meta = z
-    .object({ name: z.string(), inputName: z.string(), outputName: z.string(), topK: z.number().int(), preprocessing: preprocessingSpecSchema })
-    .parse(JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")));
-  const bytes = new Uint8Array(readFileSync(path.join(dir, "model.onnx")));
-  return {
-    name: meta.name,
-    bytes,
-    sha256: sha256Hex(bytes),
-    inputName: meta.inputName,
-    outputName: meta.outputName,
-    labels: parseLabelsText(readFileSync(path.join(dir, "labels.txt"), "utf8")),
-    topK: meta.topK,
-    preprocessing: meta.preprocessing,
-  };
+  const { meta, labels, bytes } = readBuiltinModel();
+  return { name: meta.name, bytes, sha256: sha256Hex(bytes), inputName: meta.inputName, outputName: meta.outputName, labels, topK: meta.topK, preprocessing: meta.preprocessing };
 }
