@@ -4,13 +4,13 @@
 // DATA_DIR/thumbnails keyed by the stored blob's SHA-256 and the size, so it is immutable and is
 // shared by every capture with the same bytes. Only a few fixed sizes exist, which bounds the cache.
 import "server-only";
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadSharp } from "@/lib/server/load-native-modules";
 import { AppError } from "@/lib/api/app-error";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { BlobNotFoundError, type BlobStore } from "@/lib/storage/blob-store";
+import { createDerivedFileMaker } from "@/lib/storage/derived-files";
 
 export const THUMBNAIL_SIZES = [160, 320, 640] as const;
 export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
@@ -61,7 +61,8 @@ export async function renderThumbnail(original: Buffer, size: number): Promise<B
 }
 
 export function createThumbnailCache(dir: string): ThumbnailCache {
-  const inFlight = new Map<string, Promise<Buffer>>();
+  // One render per thumbnail even when a gallery asks for it many times at once.
+  const make = createDerivedFileMaker();
   let running = 0;
   const waiting: (() => void)[] = [];
   const withRenderSlot = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -84,25 +85,14 @@ export function createThumbnailCache(dir: string): ThumbnailCache {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
-      // One render per thumbnail even when a gallery asks for it many times at once.
-      let pending = inFlight.get(file);
-      if (!pending) {
-        pending = withRenderSlot(async () => {
-          const bytes = await renderThumbnail(await readOriginal(), size);
-          await mkdir(path.dirname(file), { recursive: true });
-          const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-          try {
-            await writeFile(temporary, bytes);
-            await rename(temporary, file);
-          } catch (error) {
-            await rm(temporary, { force: true });
-            throw error;
-          }
-          return bytes;
-        }).finally(() => inFlight.delete(file));
-        inFlight.set(file, pending);
-      }
-      return { bytes: await pending, sha256, size, cached: false };
+      const bytes = await make(file, (temporary) =>
+        withRenderSlot(async () => {
+          const rendered = await renderThumbnail(await readOriginal(), size);
+          await writeFile(temporary, rendered);
+          return rendered;
+        }),
+      );
+      return { bytes, sha256, size, cached: false };
     },
   };
 }

@@ -5,13 +5,13 @@
 // under DATA_DIR/model-gzip keyed by the model's SHA-256, and streamed from there. Models are
 // never deleted, so the cache needs no eviction; its size is bounded by the registry's.
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { constants, createGzip } from "node:zlib";
+import { createDerivedFileMaker } from "@/lib/storage/derived-files";
 
 export type CachedModelGzip = { file: string; size: number; created: boolean };
 
@@ -47,41 +47,15 @@ async function sizeOf(file: string): Promise<number | null> {
 
 export function createModelGzipCache(dir: string): ModelGzipCache {
   // One compression per model even when many phones ask for it at once (a study's first minute).
-  const inFlight = new Map<string, Promise<number>>();
-
-  const compress = async (file: string, openOriginal: () => Promise<Readable>): Promise<number> => {
-    await mkdir(path.dirname(file), { recursive: true });
-    // A unique temporary name, renamed into place only when complete and flushed: readers (this
-    // process or another one sharing DATA_DIR) see either no file or the whole file.
-    const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    try {
-      await pipeline(await openOriginal(), createModelGzipStream(), createWriteStream(temporary));
-      const handle = await open(temporary, "r");
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    return (await stat(file)).size;
-  };
-
+  const make = createDerivedFileMaker();
   return {
     async get(sha256, openOriginal) {
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
       const file = gzipFile(dir, sha256);
       const size = await sizeOf(file);
       if (size !== null) return { file, size, created: false };
-      let pending = inFlight.get(file);
-      if (!pending) {
-        pending = compress(file, openOriginal).finally(() => inFlight.delete(file));
-        inFlight.set(file, pending);
-      }
-      return { file, size: await pending, created: true };
+      await make(file, async (temporary) => pipeline(await openOriginal(), createModelGzipStream(), createWriteStream(temporary)));
+      return { file, size: (await stat(file)).size, created: true };
     },
   };
 }
