@@ -110,7 +110,7 @@ export type DecodedPixels = {
 export type PreprocessedTensor = { tensor: Float32Array; dims: number[] };
 
 /** Where a resized axis comes from: for each output index, the first source index and integer weights. */
-type AxisPlan = { starts: Int32Array; counts: Int32Array; weights: Int32Array; taps: number };
+export type AxisPlan = { starts: Int32Array; counts: Int32Array; weights: Int32Array; taps: number };
 
 const PRECISION_BITS = 22;
 const ROUNDING = 1 << (PRECISION_BITS - 1);
@@ -249,6 +249,80 @@ function clip8(value: number): number {
   return value < 0 ? 0 : value > 255 ? 255 : value;
 }
 
+/** Scratch RGB output of preprocessImage's resampling, reused (preprocessImage is synchronous). */
+let rgbOut = new Uint8Array(0);
+function rgbScratch(length: number): Uint8Array {
+  if (rgbOut.length < length) rgbOut = new Uint8Array(length);
+  return rgbOut;
+}
+
+/**
+ * Where a resampling reads its source: pixel (x, y) of the image it sees (upright, or a region of
+ * a larger image) starts at element (origin + y·stepY + x·stepX)·channels of `data`; R, G, B first.
+ */
+export type PixelSource = { data: Uint8Array | Uint8ClampedArray; origin: number; stepX: number; stepY: number; channels: 3 | 4 };
+
+/**
+ * The triangle-filter resampling of the preprocessing, in two fixed-point passes with uint8 results
+ * in between (as PIL does): rows first, over only the rows the column pass needs, then columns.
+ * Writes planX × planY RGB pixels into `out` and returns it. Shared by preprocessImage and the
+ * simulator's bulk camera, so both resample alike.
+ */
+export function resampleRgb(source: PixelSource, planX: AxisPlan, planY: AxisPlan, out: Uint8Array): Uint8Array {
+  const { data, origin, stepX, stepY, channels } = source;
+  const outW = planX.starts.length;
+  const outH = planY.starts.length;
+  const rowMin = planY.starts[0]!;
+  const rows = planY.starts[outH - 1]! + planY.counts[outH - 1]! - rowMin;
+  if (scratch.length < rows * outW * 3) scratch = new Uint8Array(rows * outW * 3);
+  const horizontal = scratch;
+  const step = stepX * channels;
+  for (let r = 0; r < rows; r++) {
+    const rowBase = origin + (rowMin + r) * stepY;
+    for (let i = 0; i < outW; i++) {
+      let sr = ROUNDING;
+      let sg = ROUNDING;
+      let sb = ROUNDING;
+      const count = planX.counts[i]!;
+      const wBase = i * planX.taps;
+      let p = (rowBase + planX.starts[i]! * stepX) * channels;
+      for (let k = 0; k < count; k++, p += step) {
+        const w = planX.weights[wBase + k]!;
+        sr += data[p]! * w;
+        sg += data[p + 1]! * w;
+        sb += data[p + 2]! * w;
+      }
+      const o = (r * outW + i) * 3;
+      horizontal[o] = clip8(sr >> PRECISION_BITS);
+      horizontal[o + 1] = clip8(sg >> PRECISION_BITS);
+      horizontal[o + 2] = clip8(sb >> PRECISION_BITS);
+    }
+  }
+  const stride = outW * 3;
+  for (let j = 0; j < outH; j++) {
+    const start = (planY.starts[j]! - rowMin) * stride;
+    const count = planY.counts[j]!;
+    const wBase = j * planY.taps;
+    for (let i = 0; i < outW; i++) {
+      let sr = ROUNDING;
+      let sg = ROUNDING;
+      let sb = ROUNDING;
+      let p = start + i * 3;
+      for (let k = 0; k < count; k++, p += stride) {
+        const w = planY.weights[wBase + k]!;
+        sr += horizontal[p]! * w;
+        sg += horizontal[p + 1]! * w;
+        sb += horizontal[p + 2]! * w;
+      }
+      const o = (j * outW + i) * 3;
+      out[o] = clip8(sr >> PRECISION_BITS);
+      out[o + 1] = clip8(sg >> PRECISION_BITS);
+      out[o + 2] = clip8(sb >> PRECISION_BITS);
+    }
+  }
+  return out;
+}
+
 /** Decoded RGBA pixels → input tensor, as described by `spec` (validated). */
 export function preprocessImage(decoded: DecodedPixels, spec: PreprocessingSpec): PreprocessedTensor {
   const { data, width: W, height: H } = decoded;
@@ -259,37 +333,7 @@ export function preprocessImage(decoded: DecodedPixels, spec: PreprocessingSpec)
   const outH = spec.height;
   const { planX, planY } = planResizeAndCrop(spec, map.width, map.height);
 
-  // Horizontal pass over the oriented rows the vertical pass needs: uint8 results (as PIL does).
-  const rowMin = planY.starts[0]!;
-  const rowMax = planY.starts[outH - 1]! + planY.counts[outH - 1]!;
-  const rows = rowMax - rowMin;
-  if (scratch.length < rows * outW * 3) scratch = new Uint8Array(rows * outW * 3);
-  const horizontal = scratch;
-  const { origin, stepX, stepY } = map;
-  for (let r = 0; r < rows; r++) {
-    const rowBase = origin + (rowMin + r) * stepY;
-    for (let i = 0; i < outW; i++) {
-      let sr = ROUNDING;
-      let sg = ROUNDING;
-      let sb = ROUNDING;
-      const start = planX.starts[i]!;
-      const count = planX.counts[i]!;
-      const wBase = i * planX.taps;
-      let p = (rowBase + start * stepX) * 4;
-      const step = stepX * 4;
-      for (let k = 0; k < count; k++) {
-        const w = planX.weights[wBase + k]!;
-        sr += data[p]! * w;
-        sg += data[p + 1]! * w;
-        sb += data[p + 2]! * w;
-        p += step;
-      }
-      const o = (r * outW + i) * 3;
-      horizontal[o] = clip8(sr >> PRECISION_BITS);
-      horizontal[o + 1] = clip8(sg >> PRECISION_BITS);
-      horizontal[o + 2] = clip8(sb >> PRECISION_BITS);
-    }
-  }
+  const rgb = resampleRgb({ data, origin: map.origin, stepX: map.stepX, stepY: map.stepY, channels: 4 }, planX, planY, rgbScratch(outW * outH * 3));
 
   // Model channel m takes source channel order[m]; each source channel's table and place are fixed.
   const luts = normalisationTables(spec);
@@ -301,28 +345,11 @@ export function preprocessImage(decoded: DecodedPixels, spec: PreprocessingSpec)
   const [lutR, lutG, lutB] = [luts[channelOf(0)]!, luts[channelOf(1)]!, luts[channelOf(2)]!];
   const [placeR, placeG, placeB] = [0, 1, 2].map((source) => (nchw ? channelOf(source) * plane : channelOf(source))) as [number, number, number];
   const pixelStep = nchw ? 1 : 3;
-  for (let j = 0; j < outH; j++) {
-    const start = planY.starts[j]! - rowMin;
-    const count = planY.counts[j]!;
-    const wBase = j * planY.taps;
-    for (let i = 0; i < outW; i++) {
-      let sr = ROUNDING;
-      let sg = ROUNDING;
-      let sb = ROUNDING;
-      let p = (start * outW + i) * 3;
-      const step = outW * 3;
-      for (let k = 0; k < count; k++) {
-        const w = planY.weights[wBase + k]!;
-        sr += horizontal[p]! * w;
-        sg += horizontal[p + 1]! * w;
-        sb += horizontal[p + 2]! * w;
-        p += step;
-      }
-      const at = (j * outW + i) * pixelStep;
-      tensor[at + placeR] = lutR[clip8(sr >> PRECISION_BITS)]!;
-      tensor[at + placeG] = lutG[clip8(sg >> PRECISION_BITS)]!;
-      tensor[at + placeB] = lutB[clip8(sb >> PRECISION_BITS)]!;
-    }
+  for (let pixel = 0, p = 0; pixel < plane; pixel++, p += 3) {
+    const at = pixel * pixelStep;
+    tensor[at + placeR] = lutR[rgb[p]!]!;
+    tensor[at + placeG] = lutG[rgb[p + 1]!]!;
+    tensor[at + placeB] = lutB[rgb[p + 2]!]!;
   }
   return { tensor, dims: nchw ? [1, 3, outH, outW] : [1, outH, outW, 3] };
 }

@@ -11,7 +11,7 @@
 // window of the photo that the preprocessing reads.
 import "server-only";
 import sharp from "sharp";
-import { planAxis, sourceWindowOf, type DecodedPixels, type PreprocessingSpec } from "@/lib/inference/preprocess";
+import { planAxis, resampleRgb, sourceWindowOf, type AxisPlan, type DecodedPixels, type PreprocessingSpec } from "@/lib/inference/preprocess";
 import type { CameraCharacter } from "./device-models";
 import type { DeviceIdentity } from "./device-identities";
 import { createRandom, type Seed } from "./random";
@@ -233,83 +233,24 @@ export function createCaptureWindowRenderer(character: CameraCharacter, preproce
   };
 }
 
-const FIXED_BITS = 22;
-const FIXED_HALF = 1 << (FIXED_BITS - 1);
-
 type Region = { left: number; top: number; width: number; height: number };
 
 /**
- * Resizes a region of a scene to `size` (triangle filter, fixed point, as lib/inference/preprocess)
- * and returns only the output pixels inside `window`: RGB, `window.width`×`window.height`, in a
- * buffer that the next call overwrites. Axis plans are kept per region size (a shot's zoom varies little).
+ * Resizes a region of a scene to `size` with the preprocessing's own resampling (resampleRgb) and
+ * returns only the output pixels inside `window`: RGB, `window.width`×`window.height`, in a buffer
+ * that the next call overwrites. Axis plans are kept per region size (a shot's zoom varies little).
  */
 export function createRegionResizer(size: { width: number; height: number }, window: Region): (scene: RgbImage, region: Region) => Uint8Array {
-  const plansX: ReturnType<typeof planAxis>[] = [];
-  const plansY: ReturnType<typeof planAxis>[] = [];
+  const plansX: AxisPlan[] = [];
+  const plansY: AxisPlan[] = [];
   const out = new Uint8Array(window.width * window.height * 3);
-  let scratch = new Uint8Array(0);
   return (scene, region) => {
     const planX = (plansX[region.width] ??= planAxis(region.width, size.width, window.left, window.width));
     const planY = (plansY[region.height] ??= planAxis(region.height, size.height, window.top, window.height));
-    // Everything the loops touch in locals: much faster than reading the closure's variables. The
-    // weights are non-negative and sum to 2^22 (± rounding), so no sum exceeds 255: no clamping.
-    const { starts: xStarts, counts: xCounts, weights: xWeights, taps: xTaps } = planX;
-    const { starts: yStarts, counts: yCounts, weights: yWeights, taps: yTaps } = planY;
-    const width = window.width;
-    const height = window.height;
-    const rowMin = yStarts[0]!;
-    const rows = yStarts[height - 1]! + yCounts[height - 1]! - rowMin;
-    if (scratch.length < rows * width * 3) scratch = new Uint8Array(rows * width * 3);
-    const horizontal = scratch;
-    const pixels = out;
-    const source = scene.data;
-    for (let r = 0; r < rows; r++) {
-      const rowBase = ((region.top + rowMin + r) * scene.width + region.left) * 3;
-      for (let i = 0; i < width; i++) {
-        let sr = FIXED_HALF;
-        let sg = FIXED_HALF;
-        let sb = FIXED_HALF;
-        const count = xCounts[i]!;
-        const w0 = i * xTaps;
-        let p = rowBase + xStarts[i]! * 3;
-        for (let k = 0; k < count; k++, p += 3) {
-          const w = xWeights[w0 + k]!;
-          sr += source[p]! * w;
-          sg += source[p + 1]! * w;
-          sb += source[p + 2]! * w;
-        }
-        const o = (r * width + i) * 3;
-        horizontal[o] = sr >> FIXED_BITS;
-        horizontal[o + 1] = sg >> FIXED_BITS;
-        horizontal[o + 2] = sb >> FIXED_BITS;
-      }
-    }
-    const stride = width * 3;
-    for (let j = 0; j < height; j++) {
-      const count = yCounts[j]!;
-      const w0 = j * yTaps;
-      const start = (yStarts[j]! - rowMin) * stride;
-      for (let i = 0; i < width; i++) {
-        let sr = FIXED_HALF;
-        let sg = FIXED_HALF;
-        let sb = FIXED_HALF;
-        let p = start + i * 3;
-        for (let k = 0; k < count; k++, p += stride) {
-          const w = yWeights[w0 + k]!;
-          sr += horizontal[p]! * w;
-          sg += horizontal[p + 1]! * w;
-          sb += horizontal[p + 2]! * w;
-        }
-        const o = (j * width + i) * 3;
-        pixels[o] = sr >> FIXED_BITS;
-        pixels[o + 1] = sg >> FIXED_BITS;
-        pixels[o + 2] = sb >> FIXED_BITS;
-      }
-    }
-    return pixels;
+    const source = { data: scene.data, origin: region.top * scene.width + region.left, stepX: 1, stepY: scene.width, channels: 3 as const };
+    return resampleRgb(source, planX, planY, out);
   };
 }
-
 
 /** Render one phone photo of a scene. */
 export async function renderCapture(input: RenderCaptureInput): Promise<RenderedCapture> {
