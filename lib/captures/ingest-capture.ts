@@ -108,7 +108,7 @@ export async function ingestCaptureUpload(deps: IngestDependencies, auth: Device
   }
 }
 
-type UploadContext = DeviceIdentityRow & { id: string; studyStatus: string; studySettings: unknown; settings: StudySettings };
+type UploadContext = DeviceIdentityRow & { id: string; studyStatus: string; settings: StudySettings };
 
 const IDENTITY_COLUMNS = [
   "userAgent", "uaBrands", "uaPlatform", "uaPlatformVersion", "uaModel", "uaMobile", "exifMake", "exifModel", "exifSoftware",
@@ -120,13 +120,15 @@ const IDENTITY_COLUMNS = [
 async function loadUploadContext(sql: SqlExecutor, deviceId: string): Promise<UploadContext> {
   const cached = getCachedUploadContext<UploadContext>(deviceId);
   if (cached) return cached;
-  const rows = await sql.query<Omit<UploadContext, "settings">>(
+  const rows = await sql.query<Omit<UploadContext, "settings"> & { studySettings: unknown }>(
     `SELECT d."id", ${IDENTITY_COLUMNS.map((c) => `d."${c}"`).join(", ")}, s."status" AS "studyStatus", s."settings" AS "studySettings"
      FROM "Device" d JOIN "Study" s ON s."id" = d."studyId" WHERE d."id" = $1`,
     [deviceId],
   );
   if (!rows[0]) throw new AppError("unauthorized", "This device no longer exists; join the study again.", { reason: "invalid_token" });
-  const context = { ...rows[0], settings: readStudySettings(rows[0].studySettings) };
+  const { studySettings, ...row } = rows[0];
+  // Parsed once here, not on every upload that the cached context serves.
+  const context: UploadContext = { ...row, settings: readStudySettings(studySettings) };
   cacheUploadContext(deviceId, context);
   return context;
 }
