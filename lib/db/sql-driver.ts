@@ -1,6 +1,6 @@
 // The smallest interface over a PostgreSQL connection that the migration runner and raw
 // maintenance code need, implemented for PGlite and for node-postgres.
-import { protocol, type messages, type PGlite } from "@electric-sql/pglite";
+import { parse, protocol, type messages, type PGlite } from "@electric-sql/pglite";
 import type { Pool, PoolClient } from "pg";
 
 export type QueryOptions = {
@@ -52,22 +52,9 @@ function queryPgliteNamed<T>(db: PGlite, name: string, sql: string, params: unkn
         return toText ? toText(value) : String(value);
       });
       const result = await db.execProtocol(Buffer.concat([serialize.bind({ statement: name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]));
-      let fields: messages.Field[] = [];
-      const rows: T[] = [];
-      for (const message of result.messages) {
-        if (message.name === "rowDescription") fields = (message as messages.RowDescriptionMessage).fields;
-        else if (message.name === "dataRow") {
-          const values = (message as messages.DataRowMessage).fields;
-          const row: Record<string, unknown> = {};
-          fields.forEach((field, i) => {
-            const text = values[i];
-            const parse = db.parsers[field.dataTypeID];
-            row[field.name] = text === null || text === undefined ? null : parse ? parse(text, field.dataTypeID) : text;
-          });
-          rows.push(row as T);
-        }
-      }
-      return rows;
+      // Rows decoded by PGlite's own result parser, with its type parsers, as its query() does.
+      const rows = parse.parseResults(result.messages, db.parsers)[0]?.rows ?? [];
+      return rows as T[];
     }),
   );
 }
