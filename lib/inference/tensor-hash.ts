@@ -2,6 +2,7 @@
 // present in browsers and Node 20) and a per-channel summary. Equal hashes on phone and server mean
 // the runtime, not the pixels, explains any difference in their answers. Pure.
 import type { TensorSummary } from "@/lib/predictions/prediction-payload";
+import { sha256Hex } from "./sha256-hex";
 
 const isLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -15,14 +16,8 @@ export function tensorBytesLittleEndian(tensor: Float32Array): Uint8Array {
   return out;
 }
 
-export async function hashTensor(tensor: Float32Array): Promise<string> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error("WebCrypto (crypto.subtle) is not available: the page must be served over HTTPS or from localhost.");
-  const bytes = tensorBytesLittleEndian(tensor);
-  // digest() needs a BufferSource that is not a SharedArrayBuffer view.
-  const source = bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-  const digest = await subtle.digest("SHA-256", source as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function hashTensor(tensor: Float32Array): Promise<string> {
+  return sha256Hex(tensorBytesLittleEndian(tensor));
 }
 
 /** Min, max, mean and standard deviation per channel (model channel order), for NCHW or NHWC tensors. */

@@ -7,6 +7,7 @@ import type { BlobStore } from "@/lib/storage/blob-store";
 import { modelDefinitionSchema, MAX_MODEL_BYTES, type ModelDefinitionInput } from "./model-definition";
 import { toModelInfo, type ModelInfo } from "./model-info";
 import { ModelValidationError, validateOnnxModel } from "./validate-onnx-model";
+import { sha256Hex } from "@/lib/inference/sha256-hex";
 
 export type RegisterModelInput = {
   bytes: Uint8Array;
@@ -15,11 +16,6 @@ export type RegisterModelInput = {
   source: string;
   isBuiltin?: boolean;
 };
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Buffer.from(digest).toString("hex");
-}
 
 export async function registerModel(prisma: PrismaClient, store: BlobStore, input: RegisterModelInput): Promise<{ model: ModelInfo; created: boolean }> {
   if (input.bytes.length === 0) throw new ModelValidationError("The model file is empty.", "not_onnx");

@@ -4,6 +4,7 @@
 // path fails. Whatever the path, the bytes must hash to the model's SHA-256 before anything runs
 // them; verified bytes are kept in Cache Storage under the plain file's URL, so later visits (and
 // offline ones) download nothing. Uses only web APIs, so tests run it in Node with a fake fetch.
+import { sha256Hex } from "../sha256-hex";
 
 export type ModelBytesSource = { sha256: string; fileUrl: string; gzipFileUrl?: string; sizeBytes?: number };
 
@@ -52,11 +53,6 @@ function lengthHeader(value: string | null): number {
 
 export function canGunzip(): boolean {
   return typeof DecompressionStream !== "undefined";
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {
