@@ -14,9 +14,6 @@ export const DUCKDB_DIALECT: SqlDialect = {
   analyze: () => null,
   // DuckDB compares VARCHAR by bytes unless told otherwise.
   byteOrder: (expr) => expr,
-  topIndexAt: (column, i) => `CAST(json_extract(${column}, '$[${i}].index') AS INTEGER)`,
-  intArray: (items) => `[${items.join(", ")}]::INTEGER[]`,
-  arrayContains: (array, value) => `COALESCE(list_contains(${array}, ${value}), false)`,
   textArrayParameter: (position) => `$${position}::VARCHAR[]`,
 };
 
@@ -61,7 +58,7 @@ export async function loadDuckDb(study: SyntheticStudy, workDir: string): Promis
   await connection.run(`
     CREATE TABLE "Scene" (id VARCHAR, "studyId" VARCHAR, "labelIndex" INTEGER);
     CREATE TABLE "Capture" (id VARCHAR, "studyId" VARCHAR, "sceneId" VARCHAR, "deviceId" VARCHAR, "deviceModelKey" VARCHAR, "captureMethod" VARCHAR, "createdAt" TIMESTAMPTZ);
-    CREATE TABLE "Prediction" (id INTEGER, "captureId" VARCHAR, "studyId" VARCHAR, source VARCHAR, variant VARCHAR, backend VARCHAR, top JSON, "top1Index" INTEGER, "top1Prob" DOUBLE);
+    CREATE TABLE "Prediction" (id INTEGER, "captureId" VARCHAR, "studyId" VARCHAR, source VARCHAR, variant VARCHAR, backend VARCHAR, top JSON, "top1Index" INTEGER, "top1Prob" DOUBLE, "topIndices" INTEGER[]);
   `);
   const scenesFile = `${workDir}/duck-scenes.csv`;
   writeFileSync(scenesFile, study.scenes.map((s) => [csvField(s.id), csvField(s.studyId), csvField(s.labelIndex)].join(",")).join("\n") + "\n");
@@ -85,7 +82,9 @@ export async function loadDuckDb(study: SyntheticStudy, workDir: string): Promis
         .join("\n") + "\n",
     );
     await connection.run(`COPY "Capture" FROM '${capturesFile}' (FORMAT csv, HEADER false)`);
-    await connection.run(`COPY "Prediction" FROM '${predictionsFile}' (FORMAT csv, HEADER false)`);
+    await connection.run(`COPY "Prediction" (id, "captureId", "studyId", source, variant, backend, top, "top1Index", "top1Prob") FROM '${predictionsFile}' (FORMAT csv, HEADER false)`);
   }
+  // PostgreSQL generates this column from top (prisma/migrations/…_prediction_top_indices).
+  await connection.run(`UPDATE "Prediction" SET "topIndices" = CAST(json_extract(top, '$[*].index') AS INTEGER[])`);
   return { connection, close: () => connection.closeSync() };
 }

@@ -50,6 +50,23 @@ function columnType(field: DmmfField): string {
   return base;
 }
 
+/**
+ * Columns of type Unsupported("…"): Prisma's DMMF leaves them out, so they are read from the
+ * schema text (`name Unsupported("type")[?] [@default(…)]` inside a model block).
+ */
+function readUnsupportedColumns(prismaSchema: string, tableOf: Map<string, string>): ColumnShape[] {
+  const columns: ColumnShape[] = [];
+  let table: string | undefined;
+  for (const line of prismaSchema.split("\n")) {
+    const start = /^model\s+(\w+)\s*\{/.exec(line);
+    if (start) table = tableOf.get(start[1]!) ?? start[1]!;
+    else if (/^\}/.test(line)) table = undefined;
+    const field = table && /^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(.*)$/.exec(line);
+    if (table && field) columns.push({ table, column: field[1]!, type: field[2]!, nullable: field[3] === "?", hasDefault: field[4]!.includes("@default(") });
+  }
+  return columns;
+}
+
 /** Prisma's own naming convention for constraints and indexes. */
 function indexName(table: string, columns: string[], type: DmmfIndex["type"]): string {
   if (type === "id") return `${table}_pkey`;
@@ -87,6 +104,7 @@ export function readExpectedSchema(schemaPath = path.join(process.cwd(), "prisma
       });
     }
   }
+  shape.columns.push(...readUnsupportedColumns(readFileSync(schemaPath, "utf8"), tableOf));
   for (const index of dmmf.indexes) {
     const table = tableOf.get(index.model)!;
     const model = dmmf.models.find((m) => m.name === index.model)!;

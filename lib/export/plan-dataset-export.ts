@@ -131,7 +131,7 @@ export async function planDatasetExport(sql: SqlDriver, studyId: string, options
   const { snapshot, report } = await sql.transaction(async (tx) => {
     // One snapshot for every statement below (PostgreSQL's default would take one per statement).
     await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    await prepareVoteTables(tx, scope);
+    await prepareVoteTables(tx, scope, undefined, { topK: DEFAULT_TOP_K });
     const counts = await queryInstabilityCounts(tx, DEFAULT_TOP_K);
     return { snapshot: await readSnapshot(tx, studyId, options.divergentOnly), report: assembleInstabilityReport(counts) };
   });

@@ -15,8 +15,8 @@ export async function getInstabilityReport(
   dialect: SqlDialect = POSTGRES_DIALECT,
 ): Promise<InstabilityReport> {
   const counts = await sql.transaction(async (tx) => {
-    await prepareVoteTables(tx, scope, dialect);
-    return queryInstabilityCounts(tx, options.k, dialect);
+    await prepareVoteTables(tx, scope, dialect, { topK: options.k });
+    return queryInstabilityCounts(tx, options.k);
   });
   return assembleInstabilityReport(counts, options);
 }

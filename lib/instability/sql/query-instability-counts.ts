@@ -6,9 +6,8 @@ import type { InstabilityCounts } from "../compute-instability-report";
 import { compareKeys, toRatio } from "../types";
 import { queryPairwiseCounts } from "./query-pairwise-counts";
 import { readCount } from "./read-count";
-import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
 
-export async function queryInstabilityCounts(tx: SqlExecutor, k: number, dialect: SqlDialect = POSTGRES_DIALECT): Promise<InstabilityCounts> {
+export async function queryInstabilityCounts(tx: SqlExecutor, k: number): Promise<InstabilityCounts> {
   const [scenes] = await tx.query<Record<string, unknown>>(
     `SELECT count(*)::int AS scenes,
             count(*) FILTER (WHERE is_eligible)::int AS eligible,
@@ -28,9 +27,7 @@ export async function queryInstabilityCounts(tx: SqlExecutor, k: number, dialect
   const voteRows = await tx.query<Record<string, unknown> & { model: string }>(
     `SELECT v.model, count(*)::int AS scenes,
             count(*) FILTER (WHERE s.ground_truth IS NOT NULL)::int AS truth_votes,
-            count(*) FILTER (WHERE v.label = s.ground_truth)::int AS correct_votes,
-            count(*) FILTER (WHERE s.is_eligible)::int AS eligible_votes,
-            count(*) FILTER (WHERE s.is_eligible AND s.ground_truth IS NOT NULL)::int AS eligible_truth_votes
+            count(*) FILTER (WHERE v.label = s.ground_truth)::int AS correct_votes
      FROM px_votes v JOIN px_scenes s ON s.scene_id = v.scene_id GROUP BY v.model`,
   );
   const models = new Map<string, { devices: number; captures: number }>();
@@ -61,8 +58,7 @@ export async function queryInstabilityCounts(tx: SqlExecutor, k: number, dialect
         accuracy: toRatio(correct, withTruth).value,
       };
     });
-  const eligibleVotes = voteRows.map((row) => ({ model: row.model, votes: readCount(row.eligible_votes), truthVotes: readCount(row.eligible_truth_votes) }));
-  const pairwise = (await queryPairwiseCounts(tx, eligibleVotes, k, dialect)).map((counts) => toPairwiseInstability(counts, k));
+  const pairwise = (await queryPairwiseCounts(tx, voteRows.map((row) => row.model), k)).map((counts) => toPairwiseInstability(counts, k));
   return {
     k,
     captures,

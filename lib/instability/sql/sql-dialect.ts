@@ -12,12 +12,6 @@ export type SqlDialect = {
   analyze(name: string): string | null;
   /** `expr` compared in byte order (the order capture ids break vote ties in). */
   byteOrder(expr: string): string;
-  /** The class index of entry i (0-based) of a stored top list, NULL past its end. */
-  topIndexAt(column: string, i: number): string;
-  /** An array literal of integer expressions. */
-  intArray(items: string[]): string;
-  /** TRUE when `value` is an element of `array` (never NULL). */
-  arrayContains(array: string, value: string): string;
   /** A positional parameter cast to a text array. */
   textArrayParameter(position: number): string;
 };
@@ -32,8 +26,5 @@ export const POSTGRES_DIALECT: SqlDialect = {
   createTempTable: (name, select) => `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
   analyze: (name) => `ANALYZE ${name}`,
   byteOrder: (expr) => `${expr} COLLATE "C"`,
-  topIndexAt: (column, i) => `(${column} -> ${i} ->> 'index')::int`,
-  intArray: (items) => `ARRAY[${items.join(", ")}]::int[]`,
-  arrayContains: (array, value) => `COALESCE(${value} = ANY(${array}), false)`,
   textArrayParameter: (position) => `$${position}::text[]`,
 };
