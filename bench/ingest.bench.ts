@@ -102,7 +102,16 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv | Record<stri
 
 function startParallax(dataDir: string, databaseUrl: string): Promise<Proc> {
   return startProcess(
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", "{PORT}", "-H", "127.0.0.1"],
+    [
+      // INGEST_BENCH_CPU_PROF=DIR writes the server's V8 CPU profile there when it stops.
+      ...(process.env.INGEST_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.INGEST_BENCH_CPU_PROF}`] : []),
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      "{PORT}",
+      "-H",
+      "127.0.0.1",
+    ],
     // npm start's process settings (scripts/lib/server-process-env.ts).
     serverProcessEnv(process.env, {
       NODE_ENV: "production",
