@@ -47,6 +47,10 @@ async function main() {
 
   const nextBin = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
   const args = [nextBin, isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST];
+  // Idle keep-alive connections stay open 65 s instead of Node's 5 s: phones between captures and
+  // scripts between requests reuse them, and a server closing an idle socket just as a client
+  // sends on it is a reset connection the client has to recover from.
+  if (!isDev) args.push("--keepAliveTimeout", "65000");
   const child = spawn(process.execPath, args, { stdio: "inherit", env: serverProcessEnv(process.env, { NODE_ENV: isDev ? "development" : "production" }) });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
