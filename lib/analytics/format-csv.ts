@@ -9,6 +9,11 @@ function cell(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One row with its line break (for writers that append rows as they go). */
+export function formatCsvRow(row: CsvTable["rows"][number]): string {
+  return row.map(cell).join(",") + "\r\n";
+}
+
 export function formatCsv(table: CsvTable): string {
-  return [table.columns, ...table.rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+  return [table.columns, ...table.rows].map(formatCsvRow).join("");
 }

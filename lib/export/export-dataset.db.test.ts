@@ -3,8 +3,8 @@
 // central-directory reader and Python's zipfile, and every file is checked against the database
 // and against the instability report's own definitions.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -415,5 +415,71 @@ describe("snapshot consistency", () => {
 
     // Clean up for other tests in this file (none run after, but keep the study as built).
     await db.sql.query(`DELETE FROM "Capture" WHERE id IN ('late-1', 'late-2')`);
+  });
+});
+
+describe("photos read into reused buffers", () => {
+  const POOL_STUDY = "study-export-pool";
+  const poolModel = (side: "a" | "b") => (side === "a" ? "Pool Phone A" : "Pool Phone B");
+  const photos = new Map<string, Buffer>();
+
+  beforeAll(async () => {
+    // 45 scenes, each photographed by two device models that always disagree (every scene is
+    // divergent); every photo is distinct random bytes, from 1 byte to ~700 KB.
+    const scenes = Array.from({ length: 45 }, (_, i) => ({ id: `pool-s${i}`, key: `pool-scene-${i}`, labelIndex: 0 }));
+    await insertSyntheticStudy(
+      db.sql,
+      buildTableStudy({
+        study: { id: POOL_STUDY, name: "Export pool", code: "exportpool" },
+        model: { id: "model-export-pool", sha256: "d".repeat(64), labels },
+        scenes,
+        devices: (["a", "b"] as const).map((side) => ({ id: `pool-${side}`, tokenHash: `export-pool-token-${side}`, deviceModelKey: poolModel(side) })),
+        captures: scenes.flatMap((scene, i) =>
+          (["a", "b"] as const).map((side) => ({
+            id: `${scene.id}-${side}`,
+            sceneId: scene.id,
+            deviceId: `pool-${side}`,
+            deviceModelKey: poolModel(side),
+            createdAt: T0 + i * 60_000,
+            predictions: [{ source: "device" as const, variant: "original", backend: "wasm", top: top(side === "a" ? 0 : 1, 0.9), top1Index: side === "a" ? 0 : 1, top1Prob: 0.9 }],
+          })),
+        ),
+      }),
+    );
+    let n = 0;
+    for (const scene of scenes) {
+      for (const side of ["a", "b"]) {
+        const id = `${scene.id}-${side}`;
+        const bytes = randomBytes(1 + ((n++ * 7_919_777) % 700_000));
+        const stored = await blobs.put(bytes);
+        photos.set(id, bytes);
+        await db.sql.query(`UPDATE "Capture" SET "blobKey" = $2, sha256 = $3, "originalSha256" = $3, "sizeBytes" = $4 WHERE id = $1`, [id, stored.key, stored.sha256, bytes.length]);
+      }
+    }
+  }, 120_000);
+
+  it("keeps every photo intact for a slow reader that holds every chunk (a buffer is reused only after its bytes were copied)", async () => {
+    const plan = await planDatasetExport(db.sql, POOL_STUDY, exportQuerySchema.parse({ divergentOnly: "true" }));
+    // Photos above 400 KB stream in pieces; the others are read whole. Small send pieces: many reads.
+    const body = zipReadableStream(datasetExportEntries(db.sql, blobs, plan, { photoInMemoryBytes: 400_000 }), { sendChunkBytes: 64 * 1024 });
+    const reader = body.getReader();
+    const held: Uint8Array[] = [];
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      // Kept, not copied, and looked at only at the end; meanwhile the next photos are read.
+      held.push(next.value);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const file = path.join(workDir, "pooled.zip");
+    writeFileSync(file, Buffer.concat(held));
+    const entries = await readZipDirectory(file);
+    const metadata = readRows((await readZipEntry(file, entries.find((entry) => entry.name === "metadata.jsonl")!)).toString("utf8"));
+    expect(metadata).toHaveLength(photos.size);
+    for (const row of metadata) {
+      const bytes = await readZipEntry(file, entries.find((entry) => entry.name === row.file_name)!);
+      expect(sha256(bytes), row.file_name).toBe(sha256(photos.get(row.capture_id)!));
+    }
+    expect(pythonNames(file)).toHaveLength(photos.size + 4);
   });
 });

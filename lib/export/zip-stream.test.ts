@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { coalesceChunks, generateZip, type ZipEntry } from "./zip-stream";
+import { assembleChunks, generateZip, zipReadableStream, type ZipEntry } from "./zip-stream";
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -74,18 +74,73 @@ describe("generateZip", () => {
     expect(produced).toBe(1);
   });
 
+  it("writes a central directory larger than its blocks (thousands of long names) that Python reads back", async () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `images/scene-${i % 97}/${"Device Model ".repeat(6)}__capture-${i}.jpg`);
+    const zip = await collect(generateZip(names.map((name, i) => ({ name, data: `photo ${i}` }))));
+    const read = readWithPython(zip);
+    expect(Object.keys(read)).toEqual(names);
+    expect(read[names[2999]!]).toEqual({ size: 10, hex: sha(Buffer.from("photo 2999")) });
+  });
+
   it("refuses duplicate names", async () => {
     await expect(collect(generateZip([{ name: "a", data: "1" }, { name: "a", data: "2" }]))).rejects.toThrow(/duplicate/);
   });
 });
 
-describe("coalesceChunks", () => {
-  it("sends the first chunk at once, then pieces of at least the size, bytes unchanged", async () => {
+describe("assembleChunks", () => {
+  it("sends the first chunk at once, then pieces of exactly the size, bytes unchanged", async () => {
     const source = Array.from({ length: 50 }, (_, i) => randomBytes(1000 + i * 37));
     const pieces: Uint8Array[] = [];
-    for await (const piece of coalesceChunks((async function* () { yield* source; })(), 10_000)) pieces.push(piece);
-    expect(pieces[0]).toBe(source[0]);
-    expect(pieces.slice(1, -1).every((piece) => piece.length >= 10_000)).toBe(true);
+    for await (const piece of assembleChunks((async function* () { yield* source; })(), 10_000)) pieces.push(piece);
+    expect(Buffer.from(pieces[0]!).equals(source[0]!)).toBe(true);
+    expect(pieces.slice(1, -1).every((piece) => piece.length === 10_000)).toBe(true);
+    expect(pieces.at(-1)!.length).toBeLessThanOrEqual(10_000);
     expect(Buffer.concat(pieces).equals(Buffer.concat(source))).toBe(true);
+  });
+
+  it("hands out pieces of its own: a producer may overwrite its buffer as soon as it is resumed", async () => {
+    const expected: Buffer[] = [];
+    // One buffer for every chunk, rewritten (and cut to another length) each time the producer resumes.
+    async function* reusing() {
+      const buffer = new Uint8Array(70_000);
+      for (let i = 0; i < 40; i++) {
+        const chunk = buffer.subarray(0, 3_000 + ((i * 7919) % 67_000));
+        chunk.set(randomBytes(chunk.length));
+        expected.push(Buffer.from(chunk));
+        yield chunk;
+      }
+    }
+    // A consumer that keeps every piece and looks at them only at the end.
+    const held: Uint8Array[] = [];
+    for await (const piece of assembleChunks(reusing(), 16_384)) held.push(piece);
+    expect(Buffer.concat(held).equals(Buffer.concat(expected))).toBe(true);
+    // The last piece owns exactly its bytes: nothing unwritten lies behind it.
+    expect(held.at(-1)!.byteLength).toBe(held.at(-1)!.buffer.byteLength);
+  });
+});
+
+describe("zipReadableStream", () => {
+  it("keeps every entry intact for a slow reader that holds every chunk, while entries reuse one buffer", async () => {
+    const files = Array.from({ length: 60 }, (_, i) => randomBytes(1 + ((i * 104_729) % 300_000)));
+    const scratch = new Uint8Array(300_000);
+    // Each entry's bytes are copied into the same scratch buffer, as the export reads photos into pooled buffers.
+    async function* entries(): AsyncGenerator<ZipEntry> {
+      for (const [i, file] of files.entries()) {
+        scratch.set(file);
+        yield i % 3 === 0 ? { name: `f${i}.bin`, data: () => chunked(scratch.subarray(0, file.length), 64 * 1024) } : { name: `f${i}.bin`, data: scratch.subarray(0, file.length) };
+        scratch.fill(0xee);
+      }
+    }
+    const reader = zipReadableStream(entries(), { sendChunkBytes: 100_000 }).getReader();
+    const held: Uint8Array[] = [];
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      held.push(next.value);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const read = readWithPython(Buffer.concat(held));
+    expect(Object.keys(read)).toHaveLength(files.length);
+    files.forEach((file, i) => expect(read[`f${i}.bin`]).toEqual({ size: file.length, hex: sha(file) }));
   });
 });

@@ -3,19 +3,25 @@
 // stays constant whatever the archive's size. Entries whose bytes stream in use a data descriptor
 // (CRC and sizes after the data); ZIP64 records are written when sizes, offsets or the entry count
 // outgrow the classic format. Readers that use the central directory (Python's zipfile, unzip,
-// Hugging Face datasets, 7-Zip) read it directly.
+// Hugging Face datasets, 7-Zip) read it directly. Entries may hand the writer buffers they reuse
+// (it reads them before asking for more), and the send assembler copies every byte into pieces of
+// its own: what leaves the writer never shares memory with a reused buffer.
 import "server-only";
 import { crc32 } from "node:zlib";
 
 export type ZipEntry = {
   /** Path inside the archive, "/"-separated, UTF-8. */
   name: string;
-  /** Small content known up front, or a stream of chunks for large content. */
+  /**
+   * Small content known up front, or a stream of chunks for large content. Bytes (whole or as a
+   * chunk) may sit in a buffer their producer reuses: the writer reads them only until it asks the
+   * producer for the next chunk or entry.
+   */
   data: Uint8Array | string | (() => AsyncIterable<Uint8Array>);
   modifiedAt?: Date;
 };
 
-type CentralRecord = { name: Uint8Array; crc: number; size: number; offset: number; dosTime: number; dosDate: number; zip64: boolean };
+type EntryRecord = { name: Uint8Array; crc: number; size: number; offset: number; dosTime: number; dosDate: number; zip64: boolean };
 
 const UINT32_MAX = 0xffffffff;
 const encoder = new TextEncoder();
@@ -28,13 +34,26 @@ function dosDateTime(date: Date): { dosTime: number; dosDate: number } {
   };
 }
 
+/**
+ * Writes little-endian records into one scratch buffer reused for every header: a header yielded
+ * by generateZip is read by its consumer before the writer is resumed (see generateZip).
+ */
 class ByteWriter {
-  readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  private buffer = new Uint8Array(512);
+  private view = new DataView(this.buffer.buffer);
   private offset = 0;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
+  /** Starts a record of `size` bytes. */
+  begin(size: number) {
+    if (size > this.buffer.length) {
+      this.buffer = new Uint8Array(size);
+      this.view = new DataView(this.buffer.buffer);
+    }
+    this.offset = 0;
+    return this;
+  }
+  /** The record written since begin(). */
+  get bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.offset);
   }
   u16(value: number) {
     this.view.setUint16(this.offset, value, true);
@@ -52,7 +71,7 @@ class ByteWriter {
     return this;
   }
   raw(bytes: Uint8Array) {
-    this.bytes.set(bytes, this.offset);
+    this.buffer.set(bytes, this.offset);
     this.offset += bytes.length;
     return this;
   }
@@ -61,27 +80,27 @@ class ByteWriter {
 const FLAG_DATA_DESCRIPTOR = 0x0008;
 const FLAG_UTF8 = 0x0800;
 
-function localHeader(name: Uint8Array, flags: number, dos: { dosTime: number; dosDate: number }, crc: number, size: number, zip64: boolean): Uint8Array {
+function localHeader(w: ByteWriter, name: Uint8Array, flags: number, dos: { dosTime: number; dosDate: number }, crc: number, size: number, zip64: boolean): Uint8Array {
   const extraLength = zip64 ? 20 : 0;
-  const w = new ByteWriter(30 + name.length + extraLength);
+  w.begin(30 + name.length + extraLength);
   w.u32(0x04034b50).u16(zip64 ? 45 : 20).u16(flags).u16(0).u16(dos.dosTime).u16(dos.dosDate).u32(crc);
   w.u32(zip64 ? UINT32_MAX : size).u32(zip64 ? UINT32_MAX : size).u16(name.length).u16(extraLength).raw(name);
   if (zip64) w.u16(0x0001).u16(16).u64(size).u64(size);
   return w.bytes;
 }
 
-function dataDescriptor(crc: number, size: number, zip64: boolean): Uint8Array {
-  const w = new ByteWriter(zip64 ? 24 : 16);
+function dataDescriptor(w: ByteWriter, crc: number, size: number, zip64: boolean): Uint8Array {
+  w.begin(zip64 ? 24 : 16);
   w.u32(0x08074b50).u32(crc);
   if (zip64) w.u64(size).u64(size);
   else w.u32(size).u32(size);
   return w.bytes;
 }
 
-function centralHeader(record: CentralRecord, flags: number): Uint8Array {
+function centralHeader(w: ByteWriter, record: EntryRecord, flags: number): Uint8Array {
   const needs64 = record.zip64 || record.size >= UINT32_MAX || record.offset >= UINT32_MAX;
   const extraLength = needs64 ? 28 : 0;
-  const w = new ByteWriter(46 + record.name.length + extraLength);
+  w.begin(46 + record.name.length + extraLength);
   w.u32(0x02014b50).u16((3 << 8) | 45).u16(needs64 ? 45 : 20).u16(flags).u16(0).u16(record.dosTime).u16(record.dosDate).u32(record.crc);
   w.u32(needs64 ? UINT32_MAX : record.size).u32(needs64 ? UINT32_MAX : record.size);
   w.u16(record.name.length).u16(extraLength).u16(0).u16(0).u16(0);
@@ -90,45 +109,67 @@ function centralHeader(record: CentralRecord, flags: number): Uint8Array {
   return w.bytes;
 }
 
-function endOfArchive(count: number, centralSize: number, centralOffset: number, forceZip64: boolean): Uint8Array {
+function endOfArchive(w: ByteWriter, count: number, centralSize: number, centralOffset: number, forceZip64: boolean): Uint8Array {
   const needs64 = forceZip64 || count >= 0xffff || centralSize >= UINT32_MAX || centralOffset >= UINT32_MAX;
-  const parts: Uint8Array[] = [];
+  w.begin((needs64 ? 56 + 20 : 0) + 22);
   if (needs64) {
-    const zip64End = new ByteWriter(56);
-    zip64End.u32(0x06064b50).u64(44).u16((3 << 8) | 45).u16(45).u32(0).u32(0).u64(count).u64(count).u64(centralSize).u64(centralOffset);
-    const locator = new ByteWriter(20);
-    locator.u32(0x07064b50).u32(0).u64(centralOffset + centralSize).u32(1);
-    parts.push(zip64End.bytes, locator.bytes);
+    w.u32(0x06064b50).u64(44).u16((3 << 8) | 45).u16(45).u32(0).u32(0).u64(count).u64(count).u64(centralSize).u64(centralOffset);
+    w.u32(0x07064b50).u32(0).u64(centralOffset + centralSize).u32(1);
   }
-  const end = new ByteWriter(22);
-  end.u32(0x06054b50).u16(0).u16(0);
-  end.u16(needs64 ? 0xffff : count).u16(needs64 ? 0xffff : count);
-  end.u32(needs64 ? UINT32_MAX : centralSize).u32(needs64 ? UINT32_MAX : centralOffset).u16(0);
-  parts.push(end.bytes);
-  return concat(parts);
+  w.u32(0x06054b50).u16(0).u16(0);
+  w.u16(needs64 ? 0xffff : count).u16(needs64 ? 0xffff : count);
+  w.u32(needs64 ? UINT32_MAX : centralSize).u32(needs64 ? UINT32_MAX : centralOffset).u16(0);
+  return w.bytes;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+/**
+ * The central directory, encoded as each entry ends into blocks of bytes: one record per entry
+ * kept as a few hundred bytes in a shared block rather than as objects that live until the end.
+ */
+class CentralDirectory {
+  private static readonly BLOCK = 64 * 1024;
+  private readonly blocks: Uint8Array[] = [];
+  private used = CentralDirectory.BLOCK;
+  count = 0;
+  size = 0;
+
+  append(header: Uint8Array) {
+    for (let offset = 0; offset < header.length; ) {
+      if (this.used === CentralDirectory.BLOCK) {
+        this.blocks.push(new Uint8Array(CentralDirectory.BLOCK));
+        this.used = 0;
+      }
+      const n = Math.min(CentralDirectory.BLOCK - this.used, header.length - offset);
+      this.blocks[this.blocks.length - 1]!.set(header.subarray(offset, offset + n), this.used);
+      this.used += n;
+      offset += n;
+    }
+    this.count++;
+    this.size += header.length;
   }
-  return out;
+
+  *chunks(): Generator<Uint8Array> {
+    for (const [index, block] of this.blocks.entries()) yield index === this.blocks.length - 1 ? block.subarray(0, this.used) : block;
+  }
 }
 
 export type ZipStreamOptions = {
   /** Write ZIP64 records even for small archives (tests; readers that expect them). */
   forceZip64?: boolean;
-  /** zipReadableStream only: gather chunks into pieces of about this many bytes (the first goes out at once). */
-  coalesceBytes?: number;
+  /** zipReadableStream only: the size of the pieces the archive is sent in (the first goes out at once). */
+  sendChunkBytes?: number;
 };
 
-/** Yields the bytes of a ZIP archive of `entries`, pulling each entry only when the previous one is written. */
+/**
+ * Yields the bytes of a ZIP archive of `entries`, pulling each entry only when the previous one is
+ * written. A yielded chunk is valid only until the next call to next(): it may be an entry's
+ * reused buffer or the writer's header scratch, so a consumer copies it (or is done with it) first.
+ */
 export async function* generateZip(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>, options: ZipStreamOptions = {}): AsyncGenerator<Uint8Array> {
-  const records: CentralRecord[] = [];
+  const directory = new CentralDirectory();
   const seen = new Set<string>();
+  const header = new ByteWriter();
+  const central = new ByteWriter();
   let offset = 0;
   for await (const entry of entries) {
     if (seen.has(entry.name)) throw new Error(`duplicate ZIP entry name: ${entry.name}`);
@@ -136,12 +177,13 @@ export async function* generateZip(entries: AsyncIterable<ZipEntry> | Iterable<Z
     const name = encoder.encode(entry.name);
     const dos = dosDateTime(entry.modifiedAt ?? new Date(0));
     const start = offset;
+    let record: EntryRecord;
     if (typeof entry.data === "function") {
       // Size unknown up front: ZIP64 local extra reserved when forced; sizes follow in the descriptor.
       const zip64 = options.forceZip64 ?? false;
-      const header = localHeader(name, FLAG_UTF8 | FLAG_DATA_DESCRIPTOR, dos, 0, 0, zip64);
-      yield header;
-      offset += header.length;
+      const local = localHeader(header, name, FLAG_UTF8 | FLAG_DATA_DESCRIPTOR, dos, 0, 0, zip64);
+      offset += local.length;
+      yield local;
       let crc = 0;
       let size = 0;
       for await (const chunk of entry.data()) {
@@ -151,60 +193,68 @@ export async function* generateZip(entries: AsyncIterable<ZipEntry> | Iterable<Z
         yield chunk;
       }
       // Past 4 GiB the descriptor must carry 64-bit sizes.
-      const descriptor = dataDescriptor(crc, size, zip64 || size >= UINT32_MAX);
-      yield descriptor;
+      const descriptor = dataDescriptor(header, crc, size, zip64 || size >= UINT32_MAX);
       offset += size + descriptor.length;
-      records.push({ name, crc, size, offset: start, ...dos, zip64: zip64 || size >= UINT32_MAX });
+      yield descriptor;
+      record = { name, crc, size, offset: start, ...dos, zip64: zip64 || size >= UINT32_MAX };
     } else {
       const bytes = typeof entry.data === "string" ? encoder.encode(entry.data) : entry.data;
       const crc = crc32(bytes);
       const zip64 = options.forceZip64 ?? false;
-      const header = localHeader(name, FLAG_UTF8, dos, crc, bytes.length, zip64);
-      yield header;
+      const local = localHeader(header, name, FLAG_UTF8, dos, crc, bytes.length, zip64);
+      offset += local.length + bytes.length;
+      yield local;
       if (bytes.length > 0) yield bytes;
-      offset += header.length + bytes.length;
-      records.push({ name, crc, size: bytes.length, offset: start, ...dos, zip64 });
+      record = { name, crc, size: bytes.length, offset: start, ...dos, zip64 };
     }
+    directory.append(centralHeader(central, record, FLAG_UTF8));
   }
   const centralOffset = offset;
-  let centralSize = 0;
-  for (const record of records) {
-    const header = centralHeader(record, FLAG_UTF8);
-    centralSize += header.length;
-    yield header;
-  }
-  yield endOfArchive(records.length, centralSize, centralOffset, options.forceZip64 ?? false);
+  yield* directory.chunks();
+  yield endOfArchive(header, directory.count, directory.size, centralOffset, options.forceZip64 ?? false);
 }
 
+/** Pieces the archive is sent in: each costs the HTTP layers about the same, so fewer, larger ones send faster. */
+export const SEND_CHUNK_BYTES = 512 * 1024;
+
 /**
- * Gathers small chunks (headers, 64 KB file reads) into pieces of about `size` bytes; the first
- * chunk goes out at once, so a download starts as soon as the archive does.
+ * Copies the chunks of generateZip (valid only until the next one is asked for) into pieces of
+ * `size` bytes that belong to whoever receives them: a fresh buffer each, never written again, so
+ * a consumer may keep them as long as it likes. The first chunk goes out at once, so a download
+ * starts as soon as the archive does.
  */
-export async function* coalesceChunks(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let parts: Uint8Array[] = [];
-  let buffered = 0;
+export async function* assembleChunks(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let piece: Buffer | undefined;
+  let used = 0;
   let isFirst = true;
   for await (const chunk of chunks) {
     if (isFirst) {
       isFirst = false;
-      yield chunk;
+      yield new Uint8Array(chunk);
       continue;
     }
-    parts.push(chunk);
-    buffered += chunk.length;
-    if (buffered >= size) {
-      yield parts.length === 1 ? parts[0]! : concat(parts);
-      parts = [];
-      buffered = 0;
+    for (let offset = 0; offset < chunk.length; ) {
+      // Unzeroed: every byte of a piece is written before it is handed out.
+      piece ??= Buffer.allocUnsafeSlow(size);
+      const n = Math.min(size - used, chunk.length - offset);
+      piece.set(chunk.subarray(offset, offset + n), used);
+      used += n;
+      offset += n;
+      if (used === size) {
+        const full = piece;
+        piece = undefined;
+        used = 0;
+        yield full;
+      }
     }
   }
-  if (buffered > 0) yield parts.length === 1 ? parts[0]! : concat(parts);
+  // The last piece is copied to its length: no unwritten bytes behind the view.
+  if (piece && used > 0) yield new Uint8Array(piece.subarray(0, used));
 }
 
 /** The archive as a web ReadableStream (pull-based: nothing is produced faster than it is read). */
 export function zipReadableStream(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>, options: ZipStreamOptions = {}): ReadableStream<Uint8Array> {
-  const zip = generateZip(entries, options);
-  const iterator = options.coalesceBytes ? coalesceChunks(zip, options.coalesceBytes) : zip;
+  const iterator = assembleChunks(generateZip(entries, options), options.sendChunkBytes ?? SEND_CHUNK_BYTES);
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {

@@ -17,6 +17,19 @@ export type StoredBlob = {
 
 export type BlobInfo = { key: string; size: number; modifiedAt: Date };
 
+/**
+ * An open blob read at chosen positions into the caller's buffer, so a caller that reads many blobs
+ * can reuse its buffers instead of receiving fresh ones (see lib/export/buffer-pool.ts). The blob
+ * stays readable while open, even if it is deleted meanwhile.
+ */
+export type BlobReader = {
+  /** The blob's size in bytes, as it was when opened. */
+  readonly size: number;
+  /** Reads up to `into.length` bytes starting at `position` into `into`; resolves to the count read (0 at the end). */
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+};
+
 export type PutOptions = {
   /** Abort the write (the partial data is discarded); the promise rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -29,6 +42,8 @@ export interface BlobStore {
   put(source: BlobSource, options?: PutOptions): Promise<StoredBlob>;
   /** The whole blob in memory (for small blobs); throws BlobNotFoundError. */
   get(key: string): Promise<Buffer>;
+  /** The blob opened for reads into the caller's buffers; throws BlobNotFoundError. Close it when done. */
+  open(key: string): Promise<BlobReader>;
   /** A stream of the blob, optionally a byte range [start, end] inclusive; throws BlobNotFoundError. */
   stream(key: string, range?: { start: number; end: number }): Promise<Readable>;
   /** Size and time of a blob, or null when absent. */

@@ -38,6 +38,29 @@ describe("LocalBlobStore", () => {
     expect(await store.stat(stored.key)).toMatchObject({ key: stored.key, size: bytes.length });
   });
 
+  it("opens a blob for reads at chosen positions into the caller's buffer", async () => {
+    const bytes = Buffer.from("0123456789abcdef");
+    const stored = await store.put(bytes);
+    const reader = await store.open(stored.key);
+    try {
+      expect(reader.size).toBe(16);
+      const into = Buffer.alloc(6);
+      expect(await reader.read(into, 4)).toBe(6);
+      expect(into.toString()).toBe("456789");
+      expect(await reader.read(into, 13)).toBe(3);
+      expect(into.subarray(0, 3).toString()).toBe("def");
+      expect(await reader.read(into, 16)).toBe(0);
+      // Still readable once deleted: an export that opened it finishes the photo.
+      await store.delete(stored.key);
+      expect(await reader.read(into, 0)).toBe(6);
+      expect(into.toString()).toBe("012345");
+    } finally {
+      await reader.close();
+    }
+    await expect(store.open(stored.key)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(store.open("not-a-key")).rejects.toBeInstanceOf(BlobNotFoundError);
+  });
+
   it("writes a long stream of chunks of every size (empty ones, tiny ones, several batches) byte for byte", async () => {
     const parts: Buffer[] = [];
     for (let i = 0; i < 1500; i++) parts.push(Buffer.alloc(i % 7 === 0 ? 0 : i % 5 === 0 ? 70_000 + i : (i % 13) + 1, i & 0xff));

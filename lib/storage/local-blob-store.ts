@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { BlobNotFoundError, BlobTooLargeError, isValidBlobKey, type BlobInfo, type BlobSource, type BlobStore, type PutOptions, type StoredBlob } from "./blob-store";
+import { BlobNotFoundError, BlobTooLargeError, isValidBlobKey, type BlobInfo, type BlobReader, type BlobSource, type BlobStore, type PutOptions, type StoredBlob } from "./blob-store";
 
 const TEMP_DIR = ".tmp";
 /** Small chunks are gathered into writes of about this size (one thread-pool round trip each). */
@@ -130,6 +130,28 @@ export class LocalBlobStore implements BlobStore {
       return await readFile(this.pathOf(key));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async open(key: string): Promise<BlobReader> {
+    let handle;
+    try {
+      handle = await open(this.pathOf(key), "r");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const file = handle;
+      return {
+        size,
+        read: async (into, position) => (await file.read(into, 0, into.length, position)).bytesRead,
+        close: () => file.close(),
+      };
+    } catch (error) {
+      await handle.close().catch(() => {});
       throw error;
     }
   }

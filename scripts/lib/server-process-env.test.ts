@@ -6,14 +6,16 @@ describe("the server process's environment", () => {
     const env = serverProcessEnv({ NODE_OPTIONS: "--require ./x.cjs", PATH: "/bin" }, { NODE_ENV: "production" });
     expect(env.NODE_OPTIONS).toBe("--require ./x.cjs --max-semi-space-size=4");
     expect(env.MALLOC_ARENA_MAX).toBe("2");
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBe("1048576");
     expect(env.NEXT_TELEMETRY_DISABLED).toBe("1");
     expect(env.PATH).toBe("/bin");
     expect(env.NODE_ENV).toBe("production");
   });
 
   it("keeps a setting the caller chose instead of adding a second one", () => {
-    const env = serverProcessEnv({ NODE_OPTIONS: "--max-semi-space-size=16", MALLOC_ARENA_MAX: "8" }, { NODE_ENV: "production" });
+    const env = serverProcessEnv({ NODE_OPTIONS: "--max-semi-space-size=16", MALLOC_ARENA_MAX: "8", MALLOC_MMAP_THRESHOLD_: "131072" }, { NODE_ENV: "production" });
     expect(env.NODE_OPTIONS).toBe("--max-semi-space-size=16");
     expect(env.MALLOC_ARENA_MAX).toBe("8");
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBe("131072");
   });
 });
