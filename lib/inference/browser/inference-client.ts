@@ -27,7 +27,7 @@ export type ClassifyOutcome = ClassifyResult & {
 export type InferenceClient = {
   /** Download (or take from Cache Storage) the model and runtime, create the session. Resolves with what will run. */
   loadModel(model: WorkerModel, onProgress?: (progress: LoadProgress) => void, options?: { backend?: BackendPreference; threads?: number }): Promise<RuntimeState>;
-  /** Decode, preprocess and classify one photo (JPEG, PNG or WebP bytes). */
+  /** Decode, preprocess and classify one photo (JPEG, PNG or WebP bytes; they stay the caller's: the worker gets a copy). */
   classify(image: Blob | ArrayBuffer | Uint8Array, options?: { variant?: PredictionPayload["variant"]; maxPixels?: number }): Promise<ClassifyOutcome>;
   /** Bare session.run on a prepared tensor (benchmarks, diagnostics). */
   runTensor(tensor: Float32Array, dims: number[]): Promise<{ logits: Float32Array; inferenceMs: number }>;
