@@ -11,12 +11,12 @@
 // to reach the next DC coefficient. So:
 // - each restart segment is unstuffed (0xFF00 → 0xFF) into a clean, zero-padded buffer before it is
 //   decoded, so the hot loop never looks for markers or the end of the data;
-// - bits come from a 32-bit window refilled after every step with no branch (see
-//   decodeDcCoefficients);
+// - bits come from a 32-bit window refilled after every step with no branch (see decodeMcuRow);
 // - one lookup of the next 12 bits skips as many whole AC symbols (code and value bits) as lie in
 //   them, and one lookup decodes a DC difference together with the block's first AC symbols;
 // - the hot loop reads one Int32Array and one DataView and calls nothing, so V8 keeps its state in
-//   registers; every other loop sits alone in a small function (no untried code after a loop, which
+//   registers; it decodes one MCU row per call, so V8 optimises it as a whole within a photo or
+//   two; every other loop sits alone in a small function (no untried code after a loop, which
 //   would make V8 throw the loop's optimised code away);
 // - the scan copy and the DC planes live in scratch memory reused from photo to photo, and the
 //   usual YCbCr layout (full-size luma, chroma sampled alike) is upsampled and converted in one
@@ -380,7 +380,7 @@ function decodeScan(
   }
   const tables = buildScanTables(components, frame.dcTables, frame.acTables, frame.quant);
   const data = copyEntropyData(bytes, scanStart);
-  if (!decodeDcCoefficients(data, tables, components.length, frame.restartInterval, mcusPerLine * mcusPerColumn, mcusPerLine, dcPlanes)) return null;
+  if (!decodeDcCoefficients(data, tables, components.length, frame.restartInterval, mcusPerColumn, mcusPerLine, dcPlanes)) return null;
   let rowsAt = dcPlanes.length;
   const upsamplers = components.map((c) => {
     const rows = c.h === hMax ? undefined : memory.subarray(rowsAt, (rowsAt += c.blocksPerColumn * outW));
@@ -390,8 +390,44 @@ function decodeScan(
 }
 
 /**
- * The hot loop: walks every Huffman symbol of the scan and stores each block's DC value (mean
- * sample, clamped) in dcPlanes. False for corrupt data.
+ * Walks every Huffman symbol of the scan and stores each block's DC value (mean sample, clamped)
+ * in dcPlanes, one row of MCUs at a time (decodeMcuRow). False for corrupt data.
+ */
+function decodeDcCoefficients(
+  data: EntropyData,
+  tables: { tables: Int32Array; blocks: number },
+  componentCount: number,
+  restartInterval: number,
+  mcusPerColumn: number,
+  mcusPerLine: number,
+  dcPlanes: Int16Array,
+): boolean {
+  const reader = new Float64Array(READER_FIELDS);
+  reader[READER_END] = unstuffNextSegment(data) * 8;
+  reader[READER_BITS] = data.view.getInt32(0);
+  reader[READER_VALID] = 32;
+  reader[READER_NEXT] = 4;
+  reader[READER_UNTIL_RESTART] = restartInterval;
+  for (let mcuY = 0; mcuY < mcusPerColumn; mcuY++) {
+    if (!decodeMcuRow(data, tables.tables, tables.blocks, componentCount, restartInterval, mcuY, mcusPerLine, dcPlanes, reader)) return false;
+  }
+  return true;
+}
+
+// The reader's state between rows: the bit window, its valid bits, the next byte, the segment's
+// end (in bits) and the MCUs left before the next restart marker.
+const READER_BITS = 0;
+const READER_VALID = 1;
+const READER_NEXT = 2;
+const READER_END = 3;
+const READER_UNTIL_RESTART = 4;
+const READER_FIELDS = 5;
+
+/**
+ * The hot loop, one row of MCUs per call. Called once per row rather than looping over the whole
+ * scan: V8 then optimises it as a whole, once, within a photo or two, where a long loop in a
+ * function called once per photo went through on-stack replacement again and again (Maglev, then
+ * Turbofan, each thrown away on the next call's entry) until about the seventh photo.
  *
  * Bit reader: `bits` holds the stream's next bits, MSB first; its first `valid` bits (at least 25)
  * end at byte `next` of the segment. After each step it ORs in the 32 bits at `next`, shifted to
@@ -399,26 +435,26 @@ function decodeScan(
  * bytes that took: no branch decides when to load, and a step that consumes at most FAST_BITS
  * always finds them valid. The slow paths re-read from the bit position.
  */
-function decodeDcCoefficients(
+function decodeMcuRow(
   data: EntropyData,
-  { tables: t, blocks }: { tables: Int32Array; blocks: number },
+  t: Int32Array,
+  blocks: number,
   componentCount: number,
   restartInterval: number,
-  totalMcus: number,
+  mcuY: number,
   mcusPerLine: number,
   dcPlanes: Int16Array,
+  reader: Float64Array,
 ): boolean {
   const view = data.view;
   const scheduleEnd = blocks * BLOCK_FIELDS;
   const predictorsAt = scheduleEnd;
-  let end = unstuffNextSegment(data) * 8;
-  let bits = view.getInt32(0);
-  let valid = 32;
-  let next = 4;
-  let untilRestart = restartInterval;
-  let mcuX = 0;
-  let mcuY = 0;
-  for (let mcu = 0; mcu < totalMcus; mcu++) {
+  let end = reader[READER_END]!;
+  let bits = reader[READER_BITS]! | 0;
+  let valid = reader[READER_VALID]! | 0;
+  let next = reader[READER_NEXT]! | 0;
+  let untilRestart = reader[READER_UNTIL_RESTART]! | 0;
+  for (let mcuX = 0; mcuX < mcusPerLine; mcuX++) {
     if (restartInterval !== 0) {
       if (untilRestart === 0) {
         untilRestart = restartInterval;
@@ -517,11 +553,12 @@ function decodeDcCoefficients(
       const value = ((predictor * t[s + 5]! + 4) >> 3) + 128;
       dcPlanes[t[s + 6]! + mcuY * t[s + 7]! + mcuX * t[s + 8]!] = value < 0 ? 0 : value > 255 ? 255 : value;
     }
-    if (++mcuX === mcusPerLine) {
-      mcuX = 0;
-      mcuY++;
-    }
   }
+  reader[READER_END] = end;
+  reader[READER_BITS] = bits;
+  reader[READER_VALID] = valid;
+  reader[READER_NEXT] = next;
+  reader[READER_UNTIL_RESTART] = untilRestart;
   return true;
 }
 
