@@ -78,7 +78,20 @@ async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "parallax-bench-inference-"));
   const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/start.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", PARALLAX_ADMIN_TOKEN: TOKEN, PARALLAX_ADMIN_PASSWORD: "bench-admin-password", PARALLAX_DIST_DIR: process.env.PARALLAX_DIST_DIR || ".next-bench" },
+    // No demo study: on a fresh data directory it would be filled by a simulated phone fleet (a child
+    // process rendering and uploading photos, then reference inference on each), competing for the
+    // CPU with the browser throughout the measured runs, as the ingest and export benchmarks know.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      PARALLAX_ADMIN_TOKEN: TOKEN,
+      PARALLAX_ADMIN_PASSWORD: "bench-admin-password",
+      PARALLAX_DEMO: "0",
+      PARALLAX_DIST_DIR: process.env.PARALLAX_DIST_DIR || ".next-bench",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
