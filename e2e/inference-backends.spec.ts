@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, devices, expect, test, type Page } from "@playwright/test";
+import sharp from "sharp";
 import { CHROMIUM_ARGS, E2E_ADMIN_TOKEN } from "../playwright.config";
 
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: [...CHROMIUM_ARGS, "--enable-unsafe-webgpu"] } });
@@ -69,6 +70,44 @@ test("WASM uses several threads when the page is cross-origin isolated, and the 
   });
   expect(runtimes[0]!.threads).toBe(Math.min(4, await page.evaluate(() => navigator.hardwareConcurrency)));
   expect(runtimes[1]!.modelFromCache).toBe(true);
+});
+
+test("one client classifies photos of changing sizes as fresh clients do, and leaves the caller's bytes as they were", async ({ page }) => {
+  await openLab(page);
+  // Larger, smaller, then larger again: the client copies each photo into the previous photo's
+  // buffer when that is big enough (sent back by the worker), so later photos are shorter than it.
+  const stimulus = readFileSync(path.join(stimuliDir, "07-orange.png"));
+  const photos = await Promise.all(
+    [640, 96, 300, 1200, 150].map(async (width) => Array.from(await sharp(stimulus).resize(width).jpeg({ quality: 90 }).toBuffer())),
+  );
+  const result = await page.evaluate(async (photos) => {
+    const lab = window.parallaxLab!;
+    const model = lab.models.find((m) => m.source === "builtin:colorchecker")!;
+    const shared = lab.createInferenceClient();
+    await shared.loadModel(model, undefined, { backend: "wasm" });
+    const runs = [];
+    for (const photo of photos) {
+      const bytes = new Uint8Array(photo);
+      const outcome = await shared.classify(bytes);
+      const fresh = lab.createInferenceClient();
+      await fresh.loadModel(model, undefined, { backend: "wasm" });
+      const alone = await fresh.classify(new Uint8Array(photo));
+      fresh.dispose();
+      runs.push({
+        shared: outcome.tensorSha256,
+        alone: alone.tensorSha256,
+        width: outcome.decoded.sourceWidth,
+        untouched: bytes.length === photo.length && bytes.every((b, i) => b === photo[i]),
+      });
+    }
+    shared.dispose();
+    return runs;
+  }, photos);
+  expect(result.map((run) => run.width)).toEqual([640, 96, 300, 1200, 150]);
+  for (const run of result) {
+    expect(run.shared).toBe(run.alone);
+    expect(run.untouched).toBe(true);
+  }
 });
 
 test("without a WebGPU adapter, a WebGPU request runs WASM and records why", async ({ baseURL }) => {

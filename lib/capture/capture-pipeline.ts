@@ -30,6 +30,7 @@ export type SceneDetector = (image: ArrayBuffer, imageType: string) => Promise<S
 /** No detection: the typed (or followed) scene key is the only source. */
 export const noSceneDetection: SceneDetector = async () => undefined;
 
+/** Classifies the photo; leaves `image` as it is (the inference client sends the worker its own copy). */
 export type Classifier = (image: ArrayBuffer, options?: { variant?: PredictionPayload["variant"] }) => Promise<{ prediction: PredictionPayload }>;
 
 export type PipelineDependencies = {
@@ -146,9 +147,10 @@ export async function finishCapture(deps: PipelineDependencies, recorded: Record
     // A detector failure leaves the typed scene key in place.
   }
   try {
-    // The worker takes its copy; the outbox keeps the original bytes.
+    // The classifier leaves the photo intact (the inference client copies it for its worker), so
+    // the outbox's bytes need no copy of their own here: one 12 MP photo less to copy per capture.
     const started = performance.now();
-    const { prediction } = await deps.classify(recorded.image.slice(0));
+    const { prediction } = await deps.classify(recorded.image);
     result.classifyMs = performance.now() - started;
     meta.predictions = [prediction];
     result.prediction = prediction;

@@ -46,8 +46,10 @@ export async function classifyImageBytes(
   const t1 = now();
   const { tensor, dims } = preprocessImage(decoded, model.preprocessing);
   const t2 = now();
-  // WebCrypto copies the tensor when digest() is called and hashes it off this thread: the hash
-  // is made while the model runs.
+  // Started before the model runs, awaited after. Chromium (156) hashes inside digest() on this
+  // thread (~0.35 ms for a 224×224 tensor, seen in its traces), so nothing competes with the
+  // model's threads; an engine that hashes elsewhere overlaps it with inference. digest() copies
+  // the tensor either way.
   const hashing = hashTensor(tensor);
   hashing.catch(() => {}); // awaited below; not an unhandled rejection if run() fails first
   const tensorSummary = summarizeTensor(tensor, dims, model.preprocessing.layout);

@@ -224,7 +224,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       if (!session) throw new Error("No model is loaded: call loadModel first.");
       const { runtime } = session;
       const result = await classifyImageBytes(
-        new Uint8Array(request.bytes),
+        new Uint8Array(request.bytes, 0, request.byteLength ?? request.bytes.byteLength),
         { sha256: session.model.sha256, labels: session.model.labels, topK: session.model.topK, preprocessing: session.model.preprocessing },
         (tensor, dims) => runTensor(session, tensor, dims),
         {
@@ -239,7 +239,8 @@ async function handle(request: WorkerRequest): Promise<void> {
         { variant: request.variant, maxPixels: request.maxPixels },
       );
       const logits = new Float32Array(result.logits);
-      post({ type: "result", requestId: request.requestId, result: { ...result, logits } }, [logits.buffer]);
+      // Nothing keeps a view of the photo's bytes once it is classified: they go back for reuse.
+      post({ type: "result", requestId: request.requestId, result: { ...result, logits }, bytes: request.bytes }, [logits.buffer, request.bytes]);
       return;
     }
     case "run-tensor": {

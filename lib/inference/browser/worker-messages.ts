@@ -35,7 +35,9 @@ export const workerRequestSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("classify"),
     requestId: z.number().int(),
+    /** The photo's bytes: the first `byteLength` of them (default: all); transferred, and sent back with the result for reuse. */
     bytes: z.instanceof(ArrayBuffer),
+    byteLength: z.number().int().nonnegative().optional(),
     variant: predictionPayloadSchema.shape.variant.optional(),
     maxPixels: z.number().int().positive().optional(),
   }),
@@ -86,7 +88,8 @@ export type ClassifyResult = z.infer<typeof classifyResultSchema>;
 export const workerResponseSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("loading"), requestId: z.number().int(), phase: loadPhaseSchema, loaded: z.number().nonnegative(), total: z.number().nonnegative() }),
   z.object({ type: z.literal("ready"), requestId: z.number().int(), runtime: runtimeStateSchema }),
-  z.object({ type: z.literal("result"), requestId: z.number().int(), result: classifyResultSchema }),
+  /** `bytes`: the request's buffer, back to the page, which copies its next photo into it. */
+  z.object({ type: z.literal("result"), requestId: z.number().int(), result: classifyResultSchema, bytes: z.instanceof(ArrayBuffer).optional() }),
   z.object({ type: z.literal("tensor-result"), requestId: z.number().int(), logits: z.instanceof(Float32Array), inferenceMs: z.number() }),
   z.object({ type: z.literal("error"), requestId: z.number().int(), message: z.string() }),
 ]);
