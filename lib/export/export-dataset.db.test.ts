@@ -24,6 +24,7 @@ import { LocalBlobStore } from "@/lib/storage/local-blob-store";
 import { checkImagefolderLayout } from "./check-imagefolder-layout";
 import { exportQuerySchema, metadataRowSchema, PREDICTIONS_CSV_COLUMNS, type MetadataRow } from "./export-schemas";
 import { exportStudyDataset } from "./export-study-dataset";
+import { readSlowlyHoldingChunks } from "./testing/read-slowly";
 import { planDatasetExport } from "./plan-dataset-export";
 import { readZipDirectory, readZipEntry, type ZipDirectoryEntry } from "./read-zip";
 import { datasetExportEntries } from "./stream-dataset-export";
@@ -462,17 +463,8 @@ describe("photos read into reused buffers", () => {
     const plan = await planDatasetExport(db.sql, POOL_STUDY, exportQuerySchema.parse({ divergentOnly: "true" }));
     // Photos above 400 KB stream in pieces; the others are read whole. Small send pieces: many reads.
     const body = zipReadableStream(datasetExportEntries(db.sql, blobs, plan, { photoInMemoryBytes: 400_000 }), { sendChunkBytes: 64 * 1024 });
-    const reader = body.getReader();
-    const held: Uint8Array[] = [];
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) break;
-      // Kept, not copied, and looked at only at the end; meanwhile the next photos are read.
-      held.push(next.value);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
     const file = path.join(workDir, "pooled.zip");
-    writeFileSync(file, Buffer.concat(held));
+    writeFileSync(file, await readSlowlyHoldingChunks(body));
     const entries = await readZipDirectory(file);
     const metadata = readRows((await readZipEntry(file, entries.find((entry) => entry.name === "metadata.jsonl")!)).toString("utf8"));
     expect(metadata).toHaveLength(photos.size);

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readSlowlyHoldingChunks } from "./testing/read-slowly";
 import { assembleChunks, generateZip, zipReadableStream, type ZipEntry } from "./zip-stream";
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -131,15 +132,7 @@ describe("zipReadableStream", () => {
         scratch.fill(0xee);
       }
     }
-    const reader = zipReadableStream(entries(), { sendChunkBytes: 100_000 }).getReader();
-    const held: Uint8Array[] = [];
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) break;
-      held.push(next.value);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    const read = readWithPython(Buffer.concat(held));
+    const read = readWithPython(await readSlowlyHoldingChunks(zipReadableStream(entries(), { sendChunkBytes: 100_000 })));
     expect(Object.keys(read)).toHaveLength(files.length);
     files.forEach((file, i) => expect(read[`f${i}.bin`]).toEqual({ size: file.length, hex: sha(file) }));
   });
