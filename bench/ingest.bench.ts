@@ -200,9 +200,10 @@ async function post(url: string, body: Buffer, headers: Record<string, string>):
   }
 }
 
+/** As a phone's browser does, the request accepts compressed replies. */
 function postOnce(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-type": `multipart/form-data; boundary=${BOUNDARY}`, "content-length": String(body.length) } }, (response) => {
+    const request = http.request(url, { method: "POST", agent, headers: { ...headers, "accept-encoding": "gzip, deflate, br", "content-type": `multipart/form-data; boundary=${BOUNDARY}`, "content-length": String(body.length) } }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (c) => chunks.push(c));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));

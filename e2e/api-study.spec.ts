@@ -41,6 +41,8 @@ test("a study runs end to end through /api/v1", async ({ request }) => {
     const meta = { ...newCaptureMeta(upload.sceneKey), studyId: created.id, capturedAt: new Date(Date.UTC(2026, 10, 20, 12, index)).toISOString(), predictions: [devicePrediction(modelSha, "dark skin", index)], ...upload.meta };
     const response = await uploadCapture(request, upload.token, { meta, image: upload.photo });
     expect(response.status(), await response.text()).toBe(201);
+    // The small JSON reply is sent as is, though the client accepts gzip (no per-upload compression).
+    expect(response.headers()["content-encoding"]).toBeUndefined();
     const body = await response.json();
     expect(body.duplicate).toBe(false);
     expect(body.capture).toMatchObject({ clientCaptureId: meta.clientCaptureId, sceneKey: upload.sceneKey, originalSha256: sha256(upload.photo), referenceStatus: expect.stringMatching(/pending|running|done/) });

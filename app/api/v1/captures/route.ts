@@ -17,5 +17,7 @@ export const POST = withErrorResponses(async (request: Request) => {
   const result = await receiveCaptureUpload(request, device);
   // The hot path: the body is typed as the documented schema rather than re-validated at run time.
   const body: z.infer<typeof uploadedCaptureSchema> = { capture: result.capture, duplicate: result.duplicate };
-  return Response.json(body, { status: result.status, headers: { "Cache-Control": "no-store" } });
+  // no-transform: the reply is a couple of KB of JSON; gzipping it for every upload (Next.js
+  // compresses whatever the client accepts) costs the server more than it saves the phone.
+  return Response.json(body, { status: result.status, headers: { "Cache-Control": "no-store, no-transform" } });
 });
