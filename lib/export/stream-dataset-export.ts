@@ -15,6 +15,7 @@ import { readTopList } from "@/lib/analytics/read-vote-details";
 import type { SqlExecutor } from "@/lib/db/sql-driver";
 import { readCount } from "@/lib/instability/sql/read-count";
 import { BlobNotFoundError, type BlobReader, type BlobStore } from "@/lib/storage/blob-store";
+import { openFileReader } from "@/lib/storage/local-blob-store";
 import { BufferPool } from "./buffer-pool";
 import { PREDICTIONS_CSV_COLUMNS, SCENES_CSV_COLUMNS, type ExportEstimate, type MetadataRow } from "./export-schemas";
 import { formatDatasetCard, type ExportCounts } from "./format-dataset-card";
@@ -66,13 +67,6 @@ async function openBlob(blobs: BlobStore, key: string): Promise<BlobReader | nul
     if (error instanceof BlobNotFoundError || (error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
-}
-
-/** A temporary file opened like a blob. */
-async function openFileReader(file: string): Promise<BlobReader> {
-  const handle = await open(file, "r");
-  const { size } = await handle.stat();
-  return { size, read: async (into, position) => (await handle.read(into, 0, into.length, position)).bytesRead, close: () => handle.close() };
 }
 
 /**

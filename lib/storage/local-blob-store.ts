@@ -33,6 +33,18 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** A file opened for positioned reads into the caller's buffers (blobs, and any local file read the same way). */
+export async function openFileReader(file: string): Promise<BlobReader> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    return { size, read: async (into, position) => (await handle.read(into, 0, into.length, position)).bytesRead, close: () => handle.close() };
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
+  }
+}
+
 export class LocalBlobStore implements BlobStore {
   private readonly tempDir: string;
   private ready: Promise<void> | undefined;
@@ -135,23 +147,10 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async open(key: string): Promise<BlobReader> {
-    let handle;
     try {
-      handle = await open(this.pathOf(key), "r");
+      return await openFileReader(this.pathOf(key));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
-      throw error;
-    }
-    try {
-      const { size } = await handle.stat();
-      const file = handle;
-      return {
-        size,
-        read: async (into, position) => (await file.read(into, 0, into.length, position)).bytesRead,
-        close: () => file.close(),
-      };
-    } catch (error) {
-      await handle.close().catch(() => {});
       throw error;
     }
   }
