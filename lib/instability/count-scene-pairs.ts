@@ -1,14 +1,14 @@
 // Pairwise counts of every pair of device models (PRODUCT.md's pairwise instability, its
 // correctness version and top-k agreement) from each scene's votes, in one pass over typed arrays:
 // the SQL path's kernel. The database aggregates the votes and sends each eligible scene's votes
-// packed as integers; counting pairs here costs a few operations per (scene, pair of voters)
+// as one short text (./sql/query-pairwise-counts.ts); counting pairs here costs a few operations per (scene, pair of voters)
 // (20 000 scenes × 35 voters ≈ 12 M pairs in well under a second), where any SQL formulation has to
 // produce one joined row per pair. ./compute-pairwise-instability.ts is the independent reference
 // implementation the database tests compare against. Pure.
 import type { PairwiseCounts } from "./compute-pairwise-instability";
 
 /**
- * Reads a scene's vote text as the database writes it (./sql/sql-dialect.ts, packVotes): per vote
+ * Reads a scene's vote text as the database writes it (./sql/query-pairwise-counts.ts): per vote
  * "model label top1 top2 …" (decimal integers separated by spaces), votes separated by commas,
  * into packed votes.
  */
