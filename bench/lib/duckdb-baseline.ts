@@ -86,5 +86,19 @@ export async function loadDuckDb(study: SyntheticStudy, workDir: string): Promis
   }
   // PostgreSQL generates this column from top (prisma/migrations/…_prediction_top_indices).
   await connection.run(`UPDATE "Prediction" SET "topIndices" = CAST(json_extract(top, '$[*].index') AS INTEGER[])`);
+  // PostgreSQL numbers scenes, devices and device-model keys and keeps "Observation" by triggers
+  // (prisma/migrations/…_observation); here the same tables are built once after the load.
+  await connection.run(`
+    ALTER TABLE "Scene" ADD COLUMN seq INTEGER;
+    UPDATE "Scene" SET seq = n.seq FROM (SELECT id, row_number() OVER (ORDER BY id) AS seq FROM "Scene") n WHERE n.id = "Scene".id;
+    CREATE TABLE "Device" AS SELECT id, row_number() OVER (ORDER BY id)::INTEGER AS seq FROM (SELECT DISTINCT "deviceId" AS id FROM "Capture");
+    CREATE TABLE "DeviceModelKey" AS SELECT key, row_number() OVER (ORDER BY key)::INTEGER AS seq FROM (SELECT DISTINCT "deviceModelKey" AS key FROM "Capture");
+    CREATE TABLE "Observation" AS
+      SELECT p.id AS "predictionId", p."studyId", p.source, c.id AS "captureId", s.seq AS "sceneSeq", d.seq AS "deviceSeq", k.seq AS "deviceModelSeq",
+             c."createdAt", c."captureMethod", p.backend, p."top1Index" AS label, p."topIndices"
+      FROM "Prediction" p JOIN "Capture" c ON c.id = p."captureId" JOIN "Scene" s ON s.id = c."sceneId"
+      JOIN "Device" d ON d.id = c."deviceId" JOIN "DeviceModelKey" k ON k.key = c."deviceModelKey"
+      WHERE p.variant = 'original';
+  `);
   return { connection, close: () => connection.closeSync() };
 }

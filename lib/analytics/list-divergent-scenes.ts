@@ -46,21 +46,21 @@ export async function listDivergentScenes(sql: SqlDriver, studyId: string, query
     if (query.q) where.push(`strpos(lower(sc.key), lower($${params.push(query.q)})) > 0`);
     if (query.class !== undefined) {
       const position = params.push(query.class);
-      where.push(`(s.ground_truth = $${position} OR EXISTS (SELECT 1 FROM px_votes c WHERE c.scene_id = s.scene_id AND c.label = $${position}))`);
+      where.push(`(s.ground_truth = $${position} OR EXISTS (SELECT 1 FROM px_votes c WHERE c.scene_seq = s.scene_seq AND c.label = $${position}))`);
     }
     const limit = params.push(query.pageSize);
     const offset = params.push((query.page - 1) * query.pageSize);
     const rows = await tx.query<SceneRow>(
       `WITH agg AS (
-         SELECT v.scene_id, count(*) FILTER (WHERE v.label = s.majority_label)::int AS majority_votes, avg(p."top1Prob") AS mean_prob,
-                (SELECT max(o.created_at) FROM px_obs o WHERE o.scene_id = v.scene_id) AS last_at
-         FROM px_votes v JOIN px_scenes s ON s.scene_id = v.scene_id JOIN "Prediction" p ON p.id = v.prediction_id
+         SELECT v.scene_seq, count(*) FILTER (WHERE v.label = s.majority_label)::int AS majority_votes, avg(p."top1Prob") AS mean_prob,
+                (SELECT max(o.created_at) FROM px_obs o WHERE o.scene_seq = v.scene_seq) AS last_at
+         FROM px_votes v JOIN px_scenes s ON s.scene_seq = v.scene_seq JOIN "Prediction" p ON p.id = v.prediction_id
          WHERE s.is_eligible
-         GROUP BY v.scene_id
+         GROUP BY v.scene_seq
        )
        SELECT s.scene_id, sc.key, s.votes, s.distinct_labels, s.is_eligible, s.is_unstable, s.majority_label, agg.majority_votes,
               s.ground_truth, s.correct_votes, agg.last_at, count(*) OVER () AS total
-       FROM px_scenes s JOIN "Scene" sc ON sc.id = s.scene_id JOIN agg ON agg.scene_id = s.scene_id
+       FROM px_scenes s JOIN "Scene" sc ON sc.seq = s.scene_seq JOIN agg ON agg.scene_seq = s.scene_seq
        WHERE ${where.join(" AND ")}
        ORDER BY ${ORDER_BY[query.sort]}
        LIMIT $${limit} OFFSET $${offset}`,
@@ -70,12 +70,12 @@ export async function listDivergentScenes(sql: SqlDriver, studyId: string, query
     if (rows.length === 0 && query.page > 1) {
       // Past the last page: still say how many there are.
       const [counted] = await tx.query<Record<string, unknown>>(
-        `SELECT count(*)::int AS total FROM px_scenes s JOIN "Scene" sc ON sc.id = s.scene_id WHERE ${where.join(" AND ")}`,
+        `SELECT count(*)::int AS total FROM px_scenes s JOIN "Scene" sc ON sc.seq = s.scene_seq WHERE ${where.join(" AND ")}`,
         params.slice(0, params.length - 2),
       );
       total = readCount(counted?.total);
     }
-    const models = (await tx.query<{ model: string }>(`SELECT DISTINCT model FROM px_votes`)).map((row) => row.model).sort(compareKeys);
+    const models = (await tx.query<{ model: string }>(`SELECT k.key AS model FROM "DeviceModelKey" k WHERE k.seq IN (SELECT model_seq FROM px_votes)`)).map((row) => row.model).sort(compareKeys);
     const votes = await readVoteDetails(
       tx,
       rows.map((row) => row.scene_id),

@@ -21,14 +21,16 @@ export async function listPairDisagreements(sql: SqlDriver, studyId: string, que
     await prepareVoteTables(tx, scope);
     const [counts] = await tx.query<Record<string, unknown>>(
       `SELECT count(*)::int AS shared, count(*) FILTER (WHERE va.label <> vb.label)::int AS disagreements
-       FROM px_votes va JOIN px_votes vb ON vb.scene_id = va.scene_id
-       WHERE va.model = $1 AND vb.model = $2`,
+       FROM px_votes va JOIN px_votes vb ON vb.scene_seq = va.scene_seq
+       JOIN "DeviceModelKey" ka ON ka.seq = va.model_seq JOIN "DeviceModelKey" kb ON kb.seq = vb.model_seq
+       WHERE ka.key = $1 AND kb.key = $2`,
       [a, b],
     );
     const page = await tx.query<{ scene_id: string; key: string; ground_truth: unknown }>(
-      `SELECT va.scene_id, sc.key, sc."labelIndex" AS ground_truth
-       FROM px_votes va JOIN px_votes vb ON vb.scene_id = va.scene_id JOIN "Scene" sc ON sc.id = va.scene_id
-       WHERE va.model = $1 AND vb.model = $2 AND va.label <> vb.label
+      `SELECT sc.id AS scene_id, sc.key, sc."labelIndex" AS ground_truth
+       FROM px_votes va JOIN px_votes vb ON vb.scene_seq = va.scene_seq JOIN "Scene" sc ON sc.seq = va.scene_seq
+       JOIN "DeviceModelKey" ka ON ka.seq = va.model_seq JOIN "DeviceModelKey" kb ON kb.seq = vb.model_seq
+       WHERE ka.key = $1 AND kb.key = $2 AND va.label <> vb.label
        ORDER BY sc.position, sc.key COLLATE "C"
        LIMIT $3 OFFSET $4`,
       [a, b, query.limit, query.offset],

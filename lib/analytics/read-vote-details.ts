@@ -43,15 +43,16 @@ export async function readVoteDetails(tx: SqlExecutor, sceneIds: readonly string
   const byScene = new Map<string, VoteView[]>();
   if (sceneIds.length === 0) return byScene;
   const params: unknown[] = [sceneIds];
-  const modelFilter = models ? `AND v.model = ANY($${params.push(models)}::text[])` : "";
+  const modelFilter = models ? `AND k.key = ANY($${params.push(models)}::text[])` : "";
   const rows = await tx.query<VoteRow>(
-    `SELECT v.scene_id, v.model, v.label, v.captures, v.captures_for_label, p."captureId" AS capture_id, p.top,
+    `SELECT s.scene_id, k.key AS model, v.label, v.captures, v.captures_for_label, p."captureId" AS capture_id, p.top,
             s.ground_truth, o.source AS other_source, o."top1Index" AS other_top1, o.top AS other_top
      FROM px_votes v
-     JOIN px_scenes s ON s.scene_id = v.scene_id
+     JOIN px_scenes s ON s.scene_seq = v.scene_seq
+     JOIN "DeviceModelKey" k ON k.seq = v.model_seq
      JOIN "Prediction" p ON p.id = v.prediction_id
      LEFT JOIN "Prediction" o ON o."captureId" = p."captureId" AND o.source <> p.source AND o.variant = 'original'
-     WHERE v.scene_id = ANY($1::text[]) ${modelFilter}`,
+     WHERE s.scene_id = ANY($1::text[]) ${modelFilter}`,
     params,
   );
   for (const row of rows) {

@@ -91,18 +91,21 @@ async function readSnapshot(tx: SqlExecutor, studyId: string, divergentOnly: boo
   const sceneFilter = divergentOnly ? "s.is_unstable" : "true";
   const scenes = await tx.query<SceneRow>(
     `SELECT s.scene_id, sc.key, sc.label, sc."labelIndex", s.votes, s.distinct_labels, s.majority_label, s.is_eligible, s.is_unstable
-     FROM px_scenes s JOIN "Scene" sc ON sc.id = s.scene_id
+     FROM px_scenes s JOIN "Scene" sc ON sc.seq = s.scene_seq
      WHERE ${sceneFilter}
      ORDER BY sc.position, sc.key COLLATE "C"`,
   );
   const votes = await tx.query<{ scene_id: string; model: string; label: unknown; captures: unknown }>(
-    `SELECT v.scene_id, v.model, v.label, v.captures FROM px_votes v JOIN px_scenes s ON s.scene_id = v.scene_id WHERE ${sceneFilter}`,
+    `SELECT s.scene_id, k.key AS model, v.label, v.captures
+     FROM px_votes v JOIN px_scenes s ON s.scene_seq = v.scene_seq JOIN "DeviceModelKey" k ON k.seq = v.model_seq
+     WHERE ${sceneFilter}`,
   );
   const captures = await tx.query<{ capture_id: string; scene_id: string; model: string; size: unknown }>(
-    `SELECT o.capture_id, o.scene_id, o.model, c."sizeBytes" AS size
-     FROM px_obs o JOIN px_scenes s ON s.scene_id = o.scene_id JOIN "Scene" sc ON sc.id = o.scene_id JOIN "Capture" c ON c.id = o.capture_id
+    `SELECT o.capture_id, s.scene_id, k.key AS model, c."sizeBytes" AS size
+     FROM px_obs o JOIN px_scenes s ON s.scene_seq = o.scene_seq JOIN "Scene" sc ON sc.seq = o.scene_seq
+     JOIN "DeviceModelKey" k ON k.seq = o.model_seq JOIN "Capture" c ON c.id = o.capture_id
      WHERE ${sceneFilter}
-     ORDER BY sc.position, sc.key COLLATE "C", o.model COLLATE "C", o.created_at, o.capture_id COLLATE "C"`,
+     ORDER BY sc.position, sc.key COLLATE "C", k.key COLLATE "C", o.created_at, o.capture_id COLLATE "C"`,
   );
   // For the size estimate: top-list length and share of captures with a reference prediction, from a sample.
   const [sample] = await tx.query<{ top_length: unknown; reference_share: unknown }>(

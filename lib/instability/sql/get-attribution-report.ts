@@ -46,13 +46,13 @@ export async function getAttributionReport(sql: SqlDriver, scope: Omit<CaptureSc
 
     await prepareVoteTables(tx, deviceScope);
     const deviceInstability = await readLabelInstability(tx);
-    await tx.query(POSTGRES_DIALECT.createTempTable("px_device_scenes", `SELECT scene_id, is_unstable FROM px_scenes`));
+    await tx.query(POSTGRES_DIALECT.createTempTable("px_device_scenes", `SELECT scene_seq, is_unstable FROM px_scenes`));
     await dropVoteTables(tx);
     await prepareVoteTables(tx, { ...scope, source: "reference" });
     const captureInstability = await readLabelInstability(tx);
     const [stabilised] = await tx.query<Record<string, unknown>>(
       `SELECT count(*)::int AS comparable, count(*) FILTER (WHERE NOT r.is_unstable)::int AS stabilised
-       FROM px_device_scenes d JOIN px_scenes r ON r.scene_id = d.scene_id
+       FROM px_device_scenes d JOIN px_scenes r ON r.scene_seq = d.scene_seq
        WHERE d.is_unstable AND r.is_eligible`,
     );
     return {

@@ -31,7 +31,7 @@ export async function getInstabilityBreakdown(sql: SqlDriver, scope: CaptureScop
         `SELECT count(*) FILTER (WHERE is_eligible)::int AS eligible, count(*) FILTER (WHERE is_unstable)::int AS unstable FROM px_scenes`,
       );
       const [obs] = await tx.query<Record<string, unknown>>(
-        `SELECT count(*)::int AS captures, count(DISTINCT device_id)::int AS devices, count(DISTINCT model)::int AS models FROM px_obs`,
+        `SELECT count(*)::int AS captures, count(DISTINCT device_seq)::int AS devices, count(DISTINCT model_seq)::int AS models FROM px_obs`,
       );
       await dropVoteTables(tx);
       const eligible = readCount(scenes?.eligible);

@@ -9,7 +9,8 @@ export async function getInstabilityGrowth(sql: SqlDriver, scope: CaptureScope, 
   const votes = await sql.transaction(async (tx) => {
     await prepareVoteTables(tx, scope);
     return tx.query<{ sceneId: string; deviceModelKey: string; label: number }>(
-      `SELECT scene_id AS "sceneId", model AS "deviceModelKey", label FROM px_votes`,
+      `SELECT s.scene_id AS "sceneId", k.key AS "deviceModelKey", v.label
+       FROM px_votes v JOIN px_scenes s ON s.scene_seq = v.scene_seq JOIN "DeviceModelKey" k ON k.seq = v.model_seq`,
     );
   });
   return computeInstabilityGrowth(buildVoteMatrix(votes), options);

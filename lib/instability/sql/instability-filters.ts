@@ -63,3 +63,29 @@ export function buildCaptureScope(scope: CaptureScope, dialect: SqlDialect): { f
   }
   return { from: `"Capture" c JOIN "Prediction" p ON p."captureId" = c.id`, where: where.join(" AND "), params };
 }
+
+/**
+ * The same selection as `buildCaptureScope`, over the narrow "Observation" table (alias o; one row
+ * per prediction of a capture as stored, kept by the database): the WHERE condition and its
+ * parameters, in the same order.
+ */
+export function buildObservationScope(scope: CaptureScope, dialect: SqlDialect): { where: string; params: unknown[] } {
+  const params: unknown[] = [scope.studyId, scope.source];
+  const where = [`o."studyId" = $1`, `o.source = $2`];
+  const add = (value: unknown) => params.push(value);
+  const { from, to, deviceModels, backends, captureMethods } = scope.filters;
+  if (from) where.push(`o."createdAt" >= $${add(from)}`);
+  if (to) where.push(`o."createdAt" < $${add(to)}`);
+  if (deviceModels) where.push(`o."deviceModelSeq" IN (SELECT k.seq FROM "DeviceModelKey" k WHERE k.key = ANY(${dialect.textArrayParameter(add(deviceModels))}))`);
+  if (captureMethods) where.push(`o."captureMethod" = ANY(${dialect.textArrayParameter(add(captureMethods))})`);
+  if (scope.deviceIds) where.push(`o."deviceSeq" IN (SELECT d.seq FROM "Device" d WHERE d.id = ANY(${dialect.textArrayParameter(add(scope.deviceIds))}))`);
+  if (backends) {
+    const position = add(backends);
+    where.push(
+      scope.source === "device"
+        ? `o.backend = ANY(${dialect.textArrayParameter(position)})`
+        : `EXISTS (SELECT 1 FROM "Observation" d WHERE d."captureId" = o."captureId" AND d.source = 'device' AND d.backend = ANY(${dialect.textArrayParameter(position)}))`,
+    );
+  }
+  return { where: where.join(" AND "), params };
+}

@@ -18,27 +18,31 @@ export async function queryInstabilityCounts(tx: SqlExecutor, k: number): Promis
   );
   const [within] = await tx.query<Record<string, unknown>>(
     `SELECT count(*)::int AS groups, count(*) FILTER (WHERE lowest <> highest)::int AS unstable
-     FROM (SELECT min(label) AS lowest, max(label) AS highest FROM px_obs GROUP BY scene_id, device_id HAVING count(*) >= 2) g`,
+     FROM (SELECT min(label) AS lowest, max(label) AS highest FROM px_obs GROUP BY scene_seq, device_seq HAVING count(*) >= 2) g`,
   );
   // (device model, device) pairs first: a hash aggregate instead of a sort for the distinct devices.
-  const perDevice = await tx.query<{ model: string; device_id: string; captures: unknown }>(
-    `SELECT model, device_id, count(*)::int AS captures FROM px_obs GROUP BY model, device_id`,
+  const perDevice = await tx.query<{ model: string; device_seq: unknown; captures: unknown }>(
+    `SELECT k.key AS model, g.device_seq, g.captures
+     FROM (SELECT model_seq, device_seq, count(*)::int AS captures FROM px_obs GROUP BY model_seq, device_seq) g
+     JOIN "DeviceModelKey" k ON k.seq = g.model_seq`,
   );
-  const voteRows = await tx.query<Record<string, unknown> & { model: string }>(
-    `SELECT v.model, count(*)::int AS scenes,
-            count(*) FILTER (WHERE s.ground_truth IS NOT NULL)::int AS truth_votes,
-            count(*) FILTER (WHERE v.label = s.ground_truth)::int AS correct_votes
-     FROM px_votes v JOIN px_scenes s ON s.scene_id = v.scene_id GROUP BY v.model`,
+  const voteRows = await tx.query<Record<string, unknown> & { model: string; model_seq: unknown }>(
+    `SELECT k.key AS model, g.* FROM (
+       SELECT v.model_seq, count(*)::int AS scenes,
+              count(*) FILTER (WHERE s.ground_truth IS NOT NULL)::int AS truth_votes,
+              count(*) FILTER (WHERE v.label = s.ground_truth)::int AS correct_votes
+       FROM px_votes v JOIN px_scenes s ON s.scene_seq = v.scene_seq GROUP BY v.model_seq
+     ) g JOIN "DeviceModelKey" k ON k.seq = g.model_seq`,
   );
   const models = new Map<string, { devices: number; captures: number }>();
-  const devices = new Set<string>();
+  const devices = new Set<number>();
   let captures = 0;
   for (const row of perDevice) {
     const entry = models.get(row.model) ?? { devices: 0, captures: 0 };
     entry.devices += 1;
     entry.captures += readCount(row.captures);
     models.set(row.model, entry);
-    devices.add(row.device_id);
+    devices.add(readCount(row.device_seq));
     captures += readCount(row.captures);
   }
   const votesByModel = new Map(voteRows.map((row) => [row.model, row]));
@@ -58,7 +62,9 @@ export async function queryInstabilityCounts(tx: SqlExecutor, k: number): Promis
         accuracy: toRatio(correct, withTruth).value,
       };
     });
-  const pairwise = (await queryPairwiseCounts(tx, voteRows.map((row) => row.model), k)).map((counts) => toPairwiseInstability(counts, k));
+  const pairwise = (await queryPairwiseCounts(tx, voteRows.map((row) => ({ key: row.model, seq: readCount(row.model_seq) })), k)).map((counts) =>
+    toPairwiseInstability(counts, k),
+  );
   return {
     k,
     captures,

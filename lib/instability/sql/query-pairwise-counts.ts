@@ -12,28 +12,28 @@ import { compareKeys } from "../types";
 import { readCount } from "./read-count";
 
 /**
- * Every unordered pair of `models` (the device models with votes; sorted by a, b), with its
- * counts; k is the top-k size px_votes.top_k was prepared with.
+ * Every unordered pair of `models` (the device models with votes, by key and px_votes.model_seq;
+ * sorted by a, b), with its counts; k is the top-k size px_votes.top_k was prepared with.
  */
 export async function queryPairwiseCounts(
   tx: SqlExecutor,
-  models: readonly string[],
+  models: ReadonlyArray<{ key: string; seq: number }>,
   k: number,
 ): Promise<PairwiseCounts[]> {
-  const sorted = [...models].sort(compareKeys);
+  const sorted = [...models].sort((a, b) => compareKeys(a.key, b.key));
   if (sorted.length < 2) return [];
-  const numbers = sorted.map((_, i) => `($${2 * i + 1}::text, $${2 * i + 2}::int)`).join(", ");
+  const numbers = sorted.map((_, i) => `($${2 * i + 1}::int, $${2 * i + 2}::int)`).join(", ");
   const rows = await tx.query<{ truth: unknown; votes: string }>(
     // The vote text: "number label top1 top2 …" per vote (array_to_string leaves NULL entries out).
     `SELECT s.ground_truth AS truth,
             string_agg(m.number::text || ' ' || v.label::text || rtrim(' ' || array_to_string(v.top_k, ' ')), ',') AS votes
      FROM px_votes v
-     JOIN px_scenes s ON s.scene_id = v.scene_id AND s.is_eligible
-     JOIN (VALUES ${numbers}) AS m(model, number) ON m.model = v.model
-     GROUP BY v.scene_id, s.ground_truth`,
-    sorted.flatMap((model, i) => [model, i]),
+     JOIN px_scenes s ON s.scene_seq = v.scene_seq AND s.is_eligible
+     JOIN (VALUES ${numbers}) AS m(seq, number) ON m.seq = v.model_seq
+     GROUP BY v.scene_seq, s.ground_truth`,
+    sorted.flatMap((model, i) => [model.seq, i]),
   );
   const counter = new ScenePairCounter(sorted.length, k);
   for (const row of rows) counter.addScene(row.truth === null || row.truth === undefined ? null : readCount(row.truth), parseVoteText(row.votes));
-  return counter.rows(sorted);
+  return counter.rows(sorted.map((model) => model.key));
 }

@@ -56,7 +56,11 @@ export async function insertSyntheticStudy(
     predictions += chunk.predictions.length;
     onProgress?.(captures);
   }
-  if (options.skipForeignKeyChecks) await sql.exec("SET session_replication_role = DEFAULT");
+  if (options.skipForeignKeyChecks) {
+    await sql.exec("SET session_replication_role = DEFAULT");
+    // Triggers did not run either: observe the study's predictions in one statement.
+    await sql.query(`SELECT "parallax_rebuild_observations"($1)`, [study.study.id]);
+  }
   return { captures, predictions };
 }
 
