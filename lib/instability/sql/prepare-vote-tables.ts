@@ -1,6 +1,7 @@
 // Builds, inside the caller's transaction, the temporary tables every instability query reads:
 //   px_obs    one row per counted prediction (scene, device model, device, capture, label …)
 //   px_groups one row per (scene, device model): capture count, lowest label (the vote when alone)
+//   px_repeated the (scene, device model) groups with several captures
 //   px_votes  one row per (scene, device model): the vote, aggregated in the database
 //   px_scenes one row per scene with votes: vote count, distinct labels, majority, ground truth
 // Scenes, device models and devices are their small stable numbers (scene_seq = "Scene".seq,
@@ -56,7 +57,10 @@ export async function prepareVoteTables(
   );
   // Groups with several captures: one sort by (scene, model, label, capture order) gives each
   // label's count and earliest capture; the vote is the label with the highest count, ties to the
-  // earliest such capture. Capture ids are compared in byte order.
+  // earliest such capture. Capture ids are compared in byte order. The repeated groups get their
+  // own small table first: joined to px_groups filtered on n > 1, PostgreSQL hashed all of px_obs
+  // (a million rows, ~0.35 s) instead of the ~20 % of groups that repeat.
+  await createAnalysedTable(tx, dialect, "px_repeated", `SELECT scene_seq, model_seq, n FROM px_groups WHERE n > 1`);
   const captureId = dialect.byteOrder("capture_id");
   await createAnalysedTable(
     tx,
@@ -66,7 +70,7 @@ export async function prepareVoteTables(
          SELECT o.scene_seq, o.model_seq, o.label, o.prediction_id${topK ? ", o.top_k" : ""}, o.created_at, o.capture_id, g.n,
                 count(*) OVER (PARTITION BY o.scene_seq, o.model_seq, o.label) AS c,
                 row_number() OVER (PARTITION BY o.scene_seq, o.model_seq, o.label ORDER BY o.created_at, ${dialect.byteOrder("o.capture_id")}) AS r
-         FROM px_obs o JOIN px_groups g ON g.scene_seq = o.scene_seq AND g.model_seq = o.model_seq AND g.n > 1
+         FROM px_obs o JOIN px_repeated g ON g.scene_seq = o.scene_seq AND g.model_seq = o.model_seq
        ), decided AS (
          SELECT DISTINCT ON (scene_seq, model_seq) scene_seq, model_seq, label, n, c::int AS c, prediction_id${topKColumn}
          FROM labels WHERE r = 1
@@ -98,5 +102,5 @@ export async function prepareVoteTables(
 
 /** Drops the vote tables so another scope can be prepared in the same transaction. */
 export async function dropVoteTables(tx: SqlExecutor): Promise<void> {
-  await tx.exec("DROP TABLE px_obs; DROP TABLE px_groups; DROP TABLE px_votes; DROP TABLE px_scenes");
+  await tx.exec("DROP TABLE px_obs; DROP TABLE px_groups; DROP TABLE px_repeated; DROP TABLE px_votes; DROP TABLE px_scenes");
 }
