@@ -105,6 +105,37 @@ describe("sanitizeImageStream: location removal without re-encoding", () => {
     expect(stored.subarray(main.length).indexOf(Buffer.from("Google"))).toBeGreaterThan(0);
   });
 
+  it("an appended image cut short keeps every byte, however the upload is chunked", async () => {
+    const main = putExifIntoJpeg(await (await samplePixels()).jpeg().toBuffer(), buildExifTiff({ ...CAMERA, gps: GPS }));
+    const second = putExifIntoJpeg(await (await samplePixels(16, 16)).jpeg().toBuffer(), buildExifTiff({ make: "Google", gps: { latitude: -33.9, longitude: 151.2 } }));
+    const { stored: cleanMain } = await run(main);
+    // Cut inside the appended image's markers, segment lengths and segments (nothing of it may be dropped).
+    for (let cut = 1; cut < 40; cut++) {
+      const upload = Buffer.concat([main, second.subarray(0, cut)]);
+      for (const chunkSize of [1, 3, 64, 1 << 20]) {
+        const { stored } = await run(upload, chunkSize);
+        expect(stored.length, `cut ${cut}, chunks of ${chunkSize}`).toBe(upload.length);
+        expect(stored.subarray(0, main.length).equals(cleanMain)).toBe(true);
+      }
+    }
+  });
+
+  it("never modifies the caller's bytes (edits are made in copies) and passes unedited runs on without copying them", async () => {
+    const xmp = jpegSegment(0xe1, Buffer.concat([Buffer.from("http://ns.adobe.com/xap/1.0/\0", "latin1"), Buffer.from(SAMPLE_XMP_WITH_LOCATION, "utf8")]));
+    const upload = putExifIntoJpeg(await (await samplePixels(300, 200)).jpeg().toBuffer(), buildExifTiff({ ...CAMERA, gps: GPS }), [xmp]);
+    const before = Buffer.from(upload);
+    const session = sanitizeImageStream(chunked(upload, 1 << 20), LIMITS);
+    const pieces: Buffer[] = [];
+    for await (const piece of session.output) pieces.push(piece);
+    expect(upload.equals(before)).toBe(true);
+    expect(session.result()).toMatchObject({ hadLocation: true, originalSha256: sha(before) });
+    // The edited APP1 blocks are copies; the scan data (most of the file) is one view of the upload.
+    const scanStart = upload.indexOf(Buffer.from([0xff, 0xda]));
+    const views = pieces.filter((piece) => piece.buffer === upload.buffer);
+    expect(views.reduce((sum, piece) => sum + piece.length, 0)).toBeGreaterThanOrEqual(upload.length - scanStart);
+    expect(pieces.length).toBeLessThanOrEqual(6);
+  });
+
   it("PNG with an eXIf chunk and an iTXt XMP packet", async () => {
     const plain = await (await samplePixels()).png().toBuffer();
     const itxt = Buffer.concat([Buffer.from("XML:com.adobe.xmp\0\0\0\0\0", "latin1"), Buffer.from(SAMPLE_XMP_WITH_LOCATION, "utf8")]);

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { crc32, deflateSync, inflateSync } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
-import { ByteReader, TruncatedInputError } from "./byte-reader";
+import { ByteReader, driveByteParser, TruncatedInputError, type ByteStep } from "./byte-reader";
 import { stripExifLocation, type ExifSummary } from "./exif-location";
 import { blankIptcLocation } from "./iptc-location";
 import { blankXmpLocation } from "./xmp-location";
@@ -118,27 +118,29 @@ function isSof(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
-async function* sanitizeJpegImage(reader: ByteReader, state: ImageState, primary: boolean): AsyncGenerator<Buffer> {
-  const soi = await reader.read(2);
+function* sanitizeJpegImage(reader: ByteReader, state: ImageState, primary: boolean): Generator<ByteStep, void> {
+  const soi = yield* reader.read(2);
   if (soi[0] !== 0xff || soi[1] !== 0xd8) throw invalid("jpeg", "no start-of-image marker");
   yield soi;
   let sawFrame = false;
   for (;;) {
-    // A marker: 0xFF (possibly repeated as fill) then the marker code.
-    let byte = (await reader.read(1))[0]!;
-    if (byte !== 0xff) {
+    // A marker: 0xFF (possibly repeated as fill) then the marker code. Every byte read is passed on
+    // before anything can stop an appended image, so that nothing of it is lost.
+    const first = yield* reader.read(1);
+    if (first[0] !== 0xff) {
       if (!primary) {
-        yield Buffer.from([byte]);
+        yield first;
         throw new AppendedImageError();
       }
       throw invalid("jpeg", `expected a marker at byte ${reader.position - 1}`);
     }
-    let fill = 0;
+    yield first;
+    let byte: number;
     do {
-      byte = (await reader.read(1))[0]!;
-      fill += 1;
+      const next = yield* reader.read(1);
+      byte = next[0]!;
+      yield next;
     } while (byte === 0xff);
-    yield Buffer.concat([Buffer.alloc(fill, 0xff), Buffer.from([byte])]);
     const marker = byte;
     if (marker === 0xd9) {
       if (primary && !sawFrame) throw invalid("jpeg", "no frame header");
@@ -149,16 +151,13 @@ async function* sanitizeJpegImage(reader: ByteReader, state: ImageState, primary
       if (!primary) throw new AppendedImageError();
       throw invalid("jpeg", `unexpected marker 0x${marker.toString(16)}`);
     }
-    const lengthBytes = await reader.read(2);
+    const lengthBytes = yield* reader.read(2);
     const length = lengthBytes.readUInt16BE(0);
-    if (length < 2) {
-      if (!primary) {
-        yield lengthBytes;
-        throw new AppendedImageError();
-      }
-      throw invalid("jpeg", "segment length below 2");
-    }
-    const segment = await reader.read(length - 2);
+    if (length < 2 && primary) throw invalid("jpeg", "segment length below 2");
+    yield lengthBytes;
+    if (length < 2) throw new AppendedImageError();
+    // APP1 (EXIF, XMP) and APP13 (IPTC) may be edited: a copy; any other segment is only read.
+    const segment = marker === 0xe1 || marker === 0xed ? yield* reader.readCopy(length - 2) : yield* reader.read(length - 2);
     if (isSof(marker)) {
       if (segment.length < 5) throw invalid("jpeg", "short frame header");
       if (primary) state.setSize(segment.readUInt16BE(3), segment.readUInt16BE(1));
@@ -175,7 +174,7 @@ async function* sanitizeJpegImage(reader: ByteReader, state: ImageState, primary
     } else if (marker === 0xed) {
       state.hadLocation = blankIptcLocation(segment, 0, segment.length) || state.hadLocation;
     }
-    yield Buffer.concat([lengthBytes, segment]);
+    yield segment;
     if (marker === 0xda) {
       if (primary && !sawFrame) throw invalid("jpeg", "scan before frame header");
       yield* passEntropyCodedData(reader);
@@ -184,9 +183,9 @@ async function* sanitizeJpegImage(reader: ByteReader, state: ImageState, primary
 }
 
 /** After a scan header: pass compressed data through up to the next real marker (not FF00, not RSTn). */
-async function* passEntropyCodedData(reader: ByteReader): AsyncGenerator<Buffer> {
+function* passEntropyCodedData(reader: ByteReader): Generator<ByteStep, void> {
   for (;;) {
-    const chunk = await reader.available();
+    const chunk = yield* reader.available();
     if (chunk.length === 0) throw new TruncatedInputError();
     let from = 0;
     for (;;) {
@@ -200,7 +199,7 @@ async function* passEntropyCodedData(reader: ByteReader): AsyncGenerator<Buffer>
           yield part;
         } else {
           // Lone FF at the end: make sure the next byte arrives, then look again.
-          const more = await reader.peek(2);
+          const more = yield* reader.peek(2);
           if (more.length < 2) throw new TruncatedInputError();
         }
         break;
@@ -221,17 +220,17 @@ async function* passEntropyCodedData(reader: ByteReader): AsyncGenerator<Buffer>
   }
 }
 
-async function* sanitizeJpeg(reader: ByteReader, state: ImageState): AsyncGenerator<Buffer> {
+function* sanitizeJpeg(reader: ByteReader, state: ImageState): Generator<ByteStep, void> {
   yield* sanitizeJpegImage(reader, state, true);
   // Images appended after the first (MPF: depth maps, gain maps, previews) carry their own EXIF.
   // Other trailing bytes (vendor trailers, embedded videos) pass through unchanged; an appended
   // image that turns out not to parse ends the editing, never the upload.
   for (;;) {
-    const chunk = await reader.available();
+    const chunk = yield* reader.available();
     if (chunk.length === 0) return;
     const at = findJpegStart(chunk);
     if (at === 0) {
-      const head = await reader.peek(4);
+      const head = yield* reader.peek(4);
       if (head.length === 4 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff && head[3]! >= 0xc0 && head[3]! !== 0xff) {
         try {
           yield* sanitizeJpegImage(reader, state, false);
@@ -246,8 +245,7 @@ async function* sanitizeJpeg(reader: ByteReader, state: ImageState): AsyncGenera
         yield* reader.rest();
         return;
       }
-      reader.consume(1);
-      yield Buffer.from([0xff]);
+      yield yield* reader.read(1);
       continue;
     }
     const upTo = at < 0 ? chunk.length : at;
@@ -318,13 +316,13 @@ function sanitizePngText(type: string, data: Buffer, state: ImageState): Buffer 
   return Buffer.concat([data.subarray(0, keywordEnd + 2), deflateSync(text)]);
 }
 
-async function* sanitizePng(reader: ByteReader, state: ImageState): AsyncGenerator<Buffer> {
-  const signature = await reader.read(8);
+function* sanitizePng(reader: ByteReader, state: ImageState): Generator<ByteStep, void> {
+  const signature = yield* reader.read(8);
   if (!signature.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw invalid("png", "bad signature");
   yield signature;
   let first = true;
   for (;;) {
-    const header = await reader.read(8);
+    const header = yield* reader.read(8);
     const length = header.readUInt32BE(0);
     const type = header.subarray(4, 8).toString("latin1");
     if (length > 0x7fffffff || !/^[A-Za-z]{4}$/.test(type)) throw invalid("png", "bad chunk header");
@@ -332,13 +330,14 @@ async function* sanitizePng(reader: ByteReader, state: ImageState): AsyncGenerat
     first = false;
     if (type === "IHDR") {
       if (length !== 13) throw invalid("png", "bad IHDR length");
-      const rest = await reader.read(length + 4);
+      const rest = yield* reader.read(length + 4);
       state.setSize(rest.readUInt32BE(0), rest.readUInt32BE(4));
-      yield Buffer.concat([header, rest]);
+      yield header;
+      yield rest;
     } else if (type === "eXIf" || type === "iTXt" || type === "tEXt" || type === "zTXt") {
       if (length > MAX_METADATA_BLOCK) throw invalid("png", `a ${type} metadata chunk of ${length} bytes`);
-      const data = await reader.read(length);
-      await reader.read(4); // CRC, recomputed below
+      const data = yield* reader.readCopy(length);
+      yield* reader.read(4); // CRC, recomputed below
       let out: Buffer | null = data;
       if (type === "eXIf") state.exifBlock(data, 0, data.length);
       else out = sanitizePngText(type, data, state);
@@ -354,13 +353,13 @@ async function* sanitizePng(reader: ByteReader, state: ImageState): AsyncGenerat
 
 // ---------- WebP ----------
 
-async function* sanitizeWebp(reader: ByteReader, state: ImageState): AsyncGenerator<Buffer> {
-  const header = await reader.read(12);
+function* sanitizeWebp(reader: ByteReader, state: ImageState): Generator<ByteStep, void> {
+  const header = yield* reader.read(12);
   const total = header.readUInt32LE(4) + 8;
   yield header;
   let offset = 12;
   while (offset < total) {
-    const chunkHeader = await reader.read(8);
+    const chunkHeader = yield* reader.read(8);
     const fourcc = chunkHeader.subarray(0, 4).toString("latin1");
     const size = chunkHeader.readUInt32LE(4);
     const padded = size + (size & 1);
@@ -368,19 +367,19 @@ async function* sanitizeWebp(reader: ByteReader, state: ImageState): AsyncGenera
     yield chunkHeader;
     if (fourcc === "VP8X") {
       if (size < 10) throw invalid("webp", "short VP8X chunk");
-      const data = await reader.read(padded);
+      const data = yield* reader.read(padded);
       state.setSize(1 + data.readUIntLE(4, 3), 1 + data.readUIntLE(7, 3));
       yield data;
     } else if (fourcc === "VP8 " && !state.width) {
       if (size < 10) throw invalid("webp", "short VP8 chunk");
-      const head = await reader.read(10);
+      const head = yield* reader.read(10);
       if (head[3] !== 0x9d || head[4] !== 0x01 || head[5] !== 0x2a) throw invalid("webp", "bad VP8 start code");
       state.setSize(head.readUInt16LE(6) & 0x3fff, head.readUInt16LE(8) & 0x3fff);
       yield head;
       yield* reader.take(padded - 10);
     } else if (fourcc === "VP8L" && !state.width) {
       if (size < 5) throw invalid("webp", "short VP8L chunk");
-      const head = await reader.read(5);
+      const head = yield* reader.read(5);
       if (head[0] !== 0x2f) throw invalid("webp", "bad VP8L signature");
       const bits = head.readUInt32LE(1);
       state.setSize((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1);
@@ -388,7 +387,7 @@ async function* sanitizeWebp(reader: ByteReader, state: ImageState): AsyncGenera
       yield* reader.take(padded - 5);
     } else if (fourcc === "EXIF" || fourcc === "XMP ") {
       if (size > MAX_METADATA_BLOCK) throw invalid("webp", `a ${fourcc.trim()} chunk of ${size} bytes`);
-      const data = await reader.read(padded);
+      const data = yield* reader.readCopy(padded);
       if (fourcc === "EXIF") {
         const start = startsWith(data, EXIF_SIGNATURE) ? EXIF_SIGNATURE.length : 0;
         state.exifBlock(data, start, size);
@@ -417,53 +416,19 @@ export type SanitizeSession = {
 export function sanitizeImageStream(source: AsyncIterable<Uint8Array>, limits: SanitizeLimits): SanitizeSession {
   const hash = createHash("sha256");
   let originalSize = 0;
-  const hashed = (async function* () {
-    for await (const chunk of source) {
-      hash.update(chunk);
-      originalSize += chunk.byteLength;
-      yield chunk;
-    }
-  })();
-  const reader = ByteReader.from(hashed);
+  const reader = new ByteReader();
   let outcome: SanitizedImage | undefined;
   let originalSha256: string | undefined;
-  const output = (async function* (): AsyncGenerator<Buffer> {
-    const head = await reader.peek(16);
-    const sniffed = sniffImageType(head);
-    if (sniffed === undefined) throw reject("bad_request", "The image is empty.", { reason: "empty_image" });
-    if (typeof sniffed === "object") {
-      const known: Record<string, string> = {
-        heic: "HEIC photos are not supported yet: on an iPhone choose Settings › Camera › Formats › Most Compatible, or share the photo as JPEG.",
-        avif: "AVIF images are not supported; send JPEG, PNG or WebP.",
-      };
-      throw reject("unsupported_media_type", known[sniffed.unsupported] ?? "This file is not a JPEG, PNG or WebP image.", {
-        reason: sniffed.unsupported === "heic" ? "heic_unsupported" : "unsupported_image_type",
-        detected: sniffed.unsupported,
-        supported: ["image/jpeg", "image/png", "image/webp"],
-      });
-    }
-    const state = new ImageState(sniffed, limits);
-    try {
-      if (sniffed === "jpeg") yield* sanitizeJpeg(reader, state);
-      else if (sniffed === "png") yield* sanitizePng(reader, state);
-      else yield* sanitizeWebp(reader, state);
-    } catch (error) {
-      if (error instanceof TruncatedInputError) throw truncated(sniffed);
-      if (error instanceof RangeError) throw invalid(sniffed, "a header field is out of range");
-      throw error;
-    }
-    outcome = {
-      format: sniffed,
-      mime: IMAGE_MIME[sniffed],
-      width: state.width,
-      height: state.height,
-      orientation: state.orientation,
-      exif: state.exif,
-      hadLocation: state.hadLocation,
-      originalSha256: "",
-      originalSize: 0,
-    };
-  })();
+  const output = driveByteParser(
+    source,
+    reader,
+    sanitizeImage(reader, limits, (found) => (outcome = found)),
+    // Every chunk is hashed as it arrives, before the parser can edit a copy of any of it.
+    (chunk) => {
+      hash.update(chunk);
+      originalSize += chunk.byteLength;
+    },
+  );
   return {
     output,
     result() {
@@ -472,4 +437,42 @@ export function sanitizeImageStream(source: AsyncIterable<Uint8Array>, limits: S
       return { ...outcome, originalSha256, originalSize };
     },
   };
+}
+
+function* sanitizeImage(reader: ByteReader, limits: SanitizeLimits, done: (found: SanitizedImage) => void): Generator<ByteStep, void> {
+  const head = yield* reader.peek(16);
+  const sniffed = sniffImageType(head);
+  if (sniffed === undefined) throw reject("bad_request", "The image is empty.", { reason: "empty_image" });
+  if (typeof sniffed === "object") {
+    const known: Record<string, string> = {
+      heic: "HEIC photos are not supported yet: on an iPhone choose Settings › Camera › Formats › Most Compatible, or share the photo as JPEG.",
+      avif: "AVIF images are not supported; send JPEG, PNG or WebP.",
+    };
+    throw reject("unsupported_media_type", known[sniffed.unsupported] ?? "This file is not a JPEG, PNG or WebP image.", {
+      reason: sniffed.unsupported === "heic" ? "heic_unsupported" : "unsupported_image_type",
+      detected: sniffed.unsupported,
+      supported: ["image/jpeg", "image/png", "image/webp"],
+    });
+  }
+  const state = new ImageState(sniffed, limits);
+  try {
+    if (sniffed === "jpeg") yield* sanitizeJpeg(reader, state);
+    else if (sniffed === "png") yield* sanitizePng(reader, state);
+    else yield* sanitizeWebp(reader, state);
+  } catch (error) {
+    if (error instanceof TruncatedInputError) throw truncated(sniffed);
+    if (error instanceof RangeError) throw invalid(sniffed, "a header field is out of range");
+    throw error;
+  }
+  done({
+    format: sniffed,
+    mime: IMAGE_MIME[sniffed],
+    width: state.width,
+    height: state.height,
+    orientation: state.orientation,
+    exif: state.exif,
+    hadLocation: state.hadLocation,
+    originalSha256: "",
+    originalSize: 0,
+  });
 }

@@ -96,6 +96,32 @@ describe("LocalBlobStore", () => {
     expect(filesUnder(root)).toEqual([]);
   });
 
+  it("stores many concurrent puts, across two stores on one folder, each under its own temporary file", async () => {
+    const other = new LocalBlobStore(root);
+    const contents = Array.from({ length: 60 }, (_, i) => `blob ${i % 45}`);
+    const results = await Promise.all(contents.map((text, i) => (i % 2 ? store : other).put(chunks(text.slice(0, 3), text.slice(3)))));
+    expect(results.map((r) => r.key)).toEqual(contents.map((text) => sha(Buffer.from(text))));
+    // Identical content racing may both report created; either way one file per content and no temporary file is left.
+    expect(filesUnder(root)).toHaveLength(45);
+    for (const text of contents) expect((await store.get(sha(Buffer.from(text)))).toString()).toBe(text);
+  });
+
+  it("closes every file it opens, whether the put succeeds or fails", async () => {
+    const openDescriptors = () => readdirSync("/proc/self/fd").length;
+    await store.put(Buffer.from("warm-up"));
+    const before = openDescriptors();
+    async function* failing() {
+      yield Buffer.from("partial");
+      throw new Error("connection dropped");
+    }
+    for (let i = 0; i < 20; i++) {
+      await store.put(chunks(`content ${i}`));
+      await store.put(chunks(`content ${i}`));
+      await expect(store.put(failing())).rejects.toThrow("connection dropped");
+    }
+    expect(openDescriptors()).toBe(before);
+  });
+
   it("lists and deletes blobs; unknown or malformed keys are not found", async () => {
     const a = await store.put(Buffer.from("a"));
     const b = await store.put(Buffer.from("b"));
