@@ -84,7 +84,7 @@ export async function loadDuckDb(study: SyntheticStudy, workDir: string): Promis
     await connection.run(`COPY "Capture" FROM '${capturesFile}' (FORMAT csv, HEADER false)`);
     await connection.run(`COPY "Prediction" (id, "captureId", "studyId", source, variant, backend, top, "top1Index", "top1Prob") FROM '${predictionsFile}' (FORMAT csv, HEADER false)`);
   }
-  // PostgreSQL generates this column from top (prisma/migrations/…_prediction_top_indices).
+  // PostgreSQL's observation trigger computes these from top (parallax_top_indices).
   await connection.run(`UPDATE "Prediction" SET "topIndices" = CAST(json_extract(top, '$[*].index') AS INTEGER[])`);
   // PostgreSQL numbers scenes, devices and device-model keys and keeps "Observation" by triggers
   // (prisma/migrations/…_observation); here the same tables are built once after the load.

@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from "./test-database";
 const COLUMNS = `"predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq", "createdAt", "captureMethod", "backend", "label", "topIndices"`;
 const EXPECTED = `
   SELECT p.id AS "predictionId", p."studyId", p.source, c.id AS "captureId", s.seq AS "sceneSeq", d.seq AS "deviceSeq", k.seq AS "deviceModelSeq",
-         c."createdAt", c."captureMethod", p.backend, p."top1Index" AS label, p."topIndices"
+         c."createdAt", c."captureMethod", p.backend, p."top1Index" AS label, parallax_top_indices(p.top) AS "topIndices"
   FROM "Prediction" p JOIN "Capture" c ON c.id = p."captureId" JOIN "Scene" s ON s.id = c."sceneId" JOIN "Device" d ON d.id = c."deviceId"
   LEFT JOIN "DeviceModelKey" k ON k.key = c."deviceModelKey"
   WHERE p.variant = 'original'`;
