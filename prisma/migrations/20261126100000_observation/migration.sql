@@ -69,7 +69,7 @@ BEGIN
     INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
                                "createdAt", "captureMethod", "backend", "label", "topIndices")
     SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", "parallax_device_model_seq"(c."deviceModelKey"),
-           c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", NEW."topIndices"
+           c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", "parallax_top_indices"(NEW."top")
     FROM "Capture" c JOIN "Scene" s ON s."id" = c."sceneId" JOIN "Device" d ON d."id" = c."deviceId"
     WHERE c."id" = NEW."captureId";
   END IF;
@@ -114,7 +114,8 @@ CREATE FUNCTION "parallax_rebuild_observations"(study text) RETURNS void
   ON CONFLICT ("key") DO NOTHING;
   INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
                              "createdAt", "captureMethod", "backend", "label", "topIndices")
-  SELECT p."id", p."studyId", p."source", c."id", s."seq", d."seq", k."seq", c."createdAt", c."captureMethod", p."backend", p."top1Index", p."topIndices"
+  SELECT p."id", p."studyId", p."source", c."id", s."seq", d."seq", k."seq", c."createdAt", c."captureMethod", p."backend", p."top1Index",
+         "parallax_top_indices"(p."top")
   FROM "Prediction" p
   JOIN "Capture" c ON c."id" = p."captureId"
   JOIN "Scene" s ON s."id" = c."sceneId"
@@ -124,3 +125,10 @@ CREATE FUNCTION "parallax_rebuild_observations"(study text) RETURNS void
 $$;
 
 SELECT "parallax_rebuild_observations"("id") FROM "Study";
+
+-- Only Observation reads a prediction's top indices now, and only for predictions of the capture as
+-- stored: the generated column on every Prediction row (migration 20261126000000) cost a PL/pgSQL
+-- call per insert for variants nobody reads (the display-mode crop sent with every upload, the
+-- compression probe's four re-encodings), ~50 µs each on PGlite. The trigger and the rebuild above
+-- compute them with the same function; the column goes.
+ALTER TABLE "Prediction" DROP COLUMN "topIndices";
