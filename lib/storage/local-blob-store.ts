@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { close, createReadStream, fsync, open as openFd, rename as renameFile, stat as statFile, writev, type Stats } from "node:fs";
 import { mkdir, open, readdir, readFile, rm, stat, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { Readable } from "node:stream";
 import { BlobNotFoundError, BlobTooLargeError, isValidBlobKey, type BlobInfo, type BlobReader, type BlobSource, type BlobStore, type PutOptions, type StoredBlob } from "./blob-store";
 
@@ -27,12 +28,22 @@ function toAsyncIterable(source: BlobSource): AsyncIterable<Uint8Array> {
 // The write path (put) works on plain file descriptors through fs's callback functions: each
 // FileHandle call of fs/promises costs the main thread more (a handle object with its own close
 // bookkeeping, several promises per call), and a photo upload makes nine of these calls.
-const fdOpen = (file: string, flags: string) => new Promise<number>((resolve, reject) => openFd(file, flags, 0o666, (error, fd) => (error ? reject(error) : resolve(fd))));
-const fdSync = (fd: number) => new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
-const fdClose = (fd: number) => new Promise<void>((resolve, reject) => close(fd, (error) => (error ? reject(error) : resolve())));
-const fdWritev = (fd: number, chunks: Uint8Array[]) => new Promise<number>((resolve, reject) => writev(fd, chunks as NodeJS.ArrayBufferView[], (error, written) => (error ? reject(error) : resolve(written))));
-const statOrNull = (file: string) => new Promise<Stats | null>((resolve) => statFile(file, (error, stats) => resolve(error ? null : stats)));
-const renameTo = (from: string, to: string) => new Promise<void>((resolve, reject) => renameFile(from, to, (error) => (error ? reject(error) : resolve())));
+const fdOpen = promisify(openFd);
+const fdSync = promisify(fsync);
+const fdClose = promisify(close);
+const fdWritev = promisify(writev);
+const renameTo = promisify(renameFile);
+const statOrNull = (file: string): Promise<Stats | null> => promisify(statFile)(file).catch(() => null);
+
+/** `read` of a blob's file, with a missing file reported as BlobNotFoundError. */
+async function readingBlob<T>(key: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
+    throw error;
+  }
+}
 
 async function fsyncDirectory(dir: string): Promise<void> {
   const fd = await fdOpen(dir, "r");
@@ -98,7 +109,7 @@ export class LocalBlobStore implements BlobStore {
         pendingBytes = 0;
         let first = 0;
         while (first < chunks.length) {
-          let bytesWritten = await fdWritev(fd, first === 0 ? chunks : chunks.slice(first));
+          let { bytesWritten } = await fdWritev(fd, first === 0 ? chunks : chunks.slice(first));
           // A short write: skip what was written, go on with the rest.
           while (first < chunks.length && bytesWritten >= chunks[first]!.byteLength) bytesWritten -= chunks[first++]!.byteLength;
           if (bytesWritten > 0) chunks[first] = chunks[first]!.subarray(bytesWritten);
@@ -152,22 +163,12 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  async get(key: string): Promise<Buffer> {
-    try {
-      return await readFile(this.pathOf(key));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
-      throw error;
-    }
+  get(key: string): Promise<Buffer> {
+    return readingBlob(key, () => readFile(this.pathOf(key)));
   }
 
-  async open(key: string): Promise<BlobReader> {
-    try {
-      return await openFileReader(this.pathOf(key));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
-      throw error;
-    }
+  open(key: string): Promise<BlobReader> {
+    return readingBlob(key, () => openFileReader(this.pathOf(key)));
   }
 
   async stream(key: string, range?: { start: number; end: number }): Promise<Readable> {

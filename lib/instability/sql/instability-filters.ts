@@ -37,55 +37,70 @@ export type CaptureScope = {
 };
 
 /**
+ * How one table layout expresses each filter: conditions given the SQL of their parameter (a
+ * positional parameter, already cast where needed).
+ */
+type ScopeColumns = {
+  /** The study ($1), source ($2) and variant conditions. */
+  base: string[];
+  createdAt: string;
+  captureMethodIn: (list: string) => string;
+  deviceModelIn: (list: string) => string;
+  deviceIn: (list: string) => string;
+  /** The phone's backend: for reference predictions, the capture's device prediction's. */
+  backendIn: (list: string, source: PredictionSource) => string;
+};
+
+/** The WHERE condition selecting the scope's predictions and its parameters ($1 = study id, $2 = source, then the filters in order). */
+function buildScopeCondition(scope: CaptureScope, dialect: SqlDialect, columns: ScopeColumns): { where: string; params: unknown[] } {
+  const params: unknown[] = [scope.studyId, scope.source];
+  const where = [...columns.base];
+  // push returns the new length, which is the new parameter's position.
+  const list = (value: readonly string[]) => dialect.textArrayParameter(params.push(value));
+  const { from, to, deviceModels, backends, captureMethods } = scope.filters;
+  if (from) where.push(`${columns.createdAt} >= $${params.push(from)}`);
+  if (to) where.push(`${columns.createdAt} < $${params.push(to)}`);
+  if (deviceModels) where.push(columns.deviceModelIn(list(deviceModels)));
+  if (captureMethods) where.push(columns.captureMethodIn(list(captureMethods)));
+  if (scope.deviceIds) where.push(columns.deviceIn(list(scope.deviceIds)));
+  if (backends) where.push(columns.backendIn(list(backends), scope.source));
+  return { where: where.join(" AND "), params };
+}
+
+/**
  * `"Capture" c JOIN "Prediction" p` and the WHERE condition selecting the scope's predictions, with
  * its parameters ($1 = study id, $2 = source, then the filters in order). Callers may join more
  * tables between the two.
  */
 export function buildCaptureScope(scope: CaptureScope, dialect: SqlDialect): { from: string; where: string; params: unknown[] } {
-  const params: unknown[] = [scope.studyId, scope.source];
-  const where = [`c."studyId" = $1`, `p."studyId" = $1`, `p.source = $2`, `p.variant = 'original'`];
-  // push returns the new length, which is the new parameter's position.
-  const add = (value: unknown) => params.push(value);
-  const { from, to, deviceModels, backends, captureMethods } = scope.filters;
-  if (from) where.push(`c."createdAt" >= $${add(from)}`);
-  if (to) where.push(`c."createdAt" < $${add(to)}`);
-  if (deviceModels) where.push(`c."deviceModelKey" = ANY(${dialect.textArrayParameter(add(deviceModels))})`);
-  if (captureMethods) where.push(`c."captureMethod" = ANY(${dialect.textArrayParameter(add(captureMethods))})`);
-  if (scope.deviceIds) where.push(`c."deviceId" = ANY(${dialect.textArrayParameter(add(scope.deviceIds))})`);
-  if (backends) {
-    // The backend is the phone's: for reference predictions it selects captures whose device prediction ran there.
-    const position = add(backends);
-    where.push(
-      scope.source === "device"
-        ? `p.backend = ANY(${dialect.textArrayParameter(position)})`
-        : `EXISTS (SELECT 1 FROM "Prediction" d WHERE d."captureId" = c.id AND d.source = 'device' AND d.variant = 'original' AND d.backend = ANY(${dialect.textArrayParameter(position)}))`,
-    );
-  }
-  return { from: `"Capture" c JOIN "Prediction" p ON p."captureId" = c.id`, where: where.join(" AND "), params };
+  const { where, params } = buildScopeCondition(scope, dialect, {
+    base: [`c."studyId" = $1`, `p."studyId" = $1`, `p.source = $2`, `p.variant = 'original'`],
+    createdAt: `c."createdAt"`,
+    captureMethodIn: (list) => `c."captureMethod" = ANY(${list})`,
+    deviceModelIn: (list) => `c."deviceModelKey" = ANY(${list})`,
+    deviceIn: (list) => `c."deviceId" = ANY(${list})`,
+    backendIn: (list, source) =>
+      source === "device"
+        ? `p.backend = ANY(${list})`
+        : `EXISTS (SELECT 1 FROM "Prediction" d WHERE d."captureId" = c.id AND d.source = 'device' AND d.variant = 'original' AND d.backend = ANY(${list}))`,
+  });
+  return { from: `"Capture" c JOIN "Prediction" p ON p."captureId" = c.id`, where, params };
 }
 
 /**
- * The same selection as `buildCaptureScope`, over the narrow "Observation" table (alias o; one row
- * per prediction of a capture as stored, kept by the database): the WHERE condition and its
- * parameters, in the same order.
+ * The same selection over the narrow "Observation" table (alias o; one row per prediction of a
+ * capture as stored, kept by the database), with the same parameters.
  */
 export function buildObservationScope(scope: CaptureScope, dialect: SqlDialect): { where: string; params: unknown[] } {
-  const params: unknown[] = [scope.studyId, scope.source];
-  const where = [`o."studyId" = $1`, `o.source = $2`];
-  const add = (value: unknown) => params.push(value);
-  const { from, to, deviceModels, backends, captureMethods } = scope.filters;
-  if (from) where.push(`o."createdAt" >= $${add(from)}`);
-  if (to) where.push(`o."createdAt" < $${add(to)}`);
-  if (deviceModels) where.push(`o."deviceModelSeq" IN (SELECT k.seq FROM "DeviceModelKey" k WHERE k.key = ANY(${dialect.textArrayParameter(add(deviceModels))}))`);
-  if (captureMethods) where.push(`o."captureMethod" = ANY(${dialect.textArrayParameter(add(captureMethods))})`);
-  if (scope.deviceIds) where.push(`o."deviceSeq" IN (SELECT d.seq FROM "Device" d WHERE d.id = ANY(${dialect.textArrayParameter(add(scope.deviceIds))}))`);
-  if (backends) {
-    const position = add(backends);
-    where.push(
-      scope.source === "device"
-        ? `o.backend = ANY(${dialect.textArrayParameter(position)})`
-        : `EXISTS (SELECT 1 FROM "Observation" d WHERE d."captureId" = o."captureId" AND d.source = 'device' AND d.backend = ANY(${dialect.textArrayParameter(position)}))`,
-    );
-  }
-  return { where: where.join(" AND "), params };
+  return buildScopeCondition(scope, dialect, {
+    base: [`o."studyId" = $1`, `o.source = $2`],
+    createdAt: `o."createdAt"`,
+    captureMethodIn: (list) => `o."captureMethod" = ANY(${list})`,
+    deviceModelIn: (list) => `o."deviceModelSeq" IN (SELECT k.seq FROM "DeviceModelKey" k WHERE k.key = ANY(${list}))`,
+    deviceIn: (list) => `o."deviceSeq" IN (SELECT d.seq FROM "Device" d WHERE d.id = ANY(${list}))`,
+    backendIn: (list, source) =>
+      source === "device"
+        ? `o.backend = ANY(${list})`
+        : `EXISTS (SELECT 1 FROM "Observation" d WHERE d."captureId" = o."captureId" AND d.source = 'device' AND d.backend = ANY(${list}))`,
+  });
 }
