@@ -68,9 +68,11 @@ BEGIN
   IF NEW."variant" = 'original' THEN
     INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
                                "createdAt", "captureMethod", "backend", "label", "topIndices")
-    SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", "parallax_device_model_seq"(c."deviceModelKey"),
+    -- The key is almost always numbered already: a join, and the numbering function only for a new key.
+    SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", COALESCE(k."seq", "parallax_device_model_seq"(c."deviceModelKey")),
            c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", "parallax_top_indices"(NEW."top")
     FROM "Capture" c JOIN "Scene" s ON s."id" = c."sceneId" JOIN "Device" d ON d."id" = c."deviceId"
+    LEFT JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
     WHERE c."id" = NEW."captureId";
   END IF;
   RETURN NULL;
