@@ -196,6 +196,11 @@ function prediction(modelSha256: string, variant: string) {
   };
 }
 
+/** The meta part of upload n: a fresh clientCaptureId, one of 100 scenes, the two predictions a phone sends. */
+function captureMeta(n: number, modelSha256: string) {
+  return { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha256, "original"), prediction(modelSha256, "rectified")] };
+}
+
 function multipartBody(meta: unknown, image: Buffer): Buffer {
   return Buffer.concat([
     Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(meta)}\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
@@ -293,7 +298,7 @@ async function prepareParallax(url: string, photos: Buffer[], pid: number): Prom
   let sent = 0;
   const send = async (_n: number, client: number) => {
     const n = sent++;
-    const meta = { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha, "original"), prediction(modelSha, "rectified")] };
+    const meta = captureMeta(n, modelSha);
     const response = await post(`${url}/api/v1/captures`, multipartBody(meta, uniquePhoto(photos[client]!, n)), { authorization: `Bearer ${tokens[client]}` });
     if (response.status !== 201) throw new Error(`upload ${n}: ${response.status} ${response.text.slice(0, 300)}`);
   };
@@ -305,7 +310,7 @@ async function prepareBaseline(url: string, photos: Buffer[], modelSha: string, 
   let sent = 0;
   const send = async (_n: number, client: number) => {
     const n = sent++;
-    const meta = { clientCaptureId: randomUUID(), sceneKey: `scene-${n % 100}`, captureMethod: "native-camera", predictions: [prediction(modelSha, "original"), prediction(modelSha, "rectified")] };
+    const meta = captureMeta(n, modelSha);
     const response = await post(`${url}/upload`, multipartBody(meta, uniquePhoto(photos[client]!, n)), {});
     if (response.status !== 201) throw new Error(`baseline upload ${n}: ${response.status}`);
   };
