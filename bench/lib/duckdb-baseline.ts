@@ -15,6 +15,11 @@ export const DUCKDB_DIALECT: SqlDialect = {
   // DuckDB compares VARCHAR by bytes unless told otherwise.
   byteOrder: (expr) => expr,
   textArrayParameter: (position) => `$${position}::VARCHAR[]`,
+  voteText: (model, label, top) => `array_to_string(list_transform([${model}, ${label}] || ${top}, x -> coalesce(CAST(x AS VARCHAR), 'n')), ' ')`,
+  // The rows are loaded without Parallax's triggers: every report computes its votes.
+  keepsVotes: false,
+  // DuckDB transactions see one snapshot.
+  oneSnapshot: null,
 };
 
 function toDuckValue(value: unknown): DuckDBValue {

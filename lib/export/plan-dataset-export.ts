@@ -10,7 +10,7 @@ import { resolveStudyScope, type AppliedFilters } from "@/lib/analytics/study-sc
 import type { SqlDriver, SqlExecutor } from "@/lib/db/sql-driver";
 import { assembleInstabilityReport, DEFAULT_TOP_K, type InstabilityReport } from "@/lib/instability/compute-instability-report";
 import { prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
-import { queryInstabilityCounts } from "@/lib/instability/sql/query-instability-counts";
+import { queryInstabilityCounts, voteTableRows } from "@/lib/instability/sql/query-instability-counts";
 import { readCount } from "@/lib/instability/sql/read-count";
 import { compareKeys } from "@/lib/instability/types";
 import type { ExportOptions } from "./export-schemas";
@@ -135,7 +135,7 @@ export async function planDatasetExport(sql: SqlDriver, studyId: string, options
     // One snapshot for every statement below (PostgreSQL's default would take one per statement).
     await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
     await prepareVoteTables(tx, scope, undefined, { topK: DEFAULT_TOP_K });
-    const counts = await queryInstabilityCounts(tx, DEFAULT_TOP_K);
+    const counts = await queryInstabilityCounts(tx, DEFAULT_TOP_K, voteTableRows());
     return { snapshot: await readSnapshot(tx, studyId, options.divergentOnly), report: assembleInstabilityReport(counts) };
   });
 

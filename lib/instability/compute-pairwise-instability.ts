@@ -39,7 +39,7 @@ export type PairwiseCounts = Pick<PairwiseInstability, "a" | "b" | "sharedScenes
 };
 
 /** Whether `label` is among the first k entries of `topIndices`. */
-export function isInTopK(label: number, topIndices: readonly number[], k: number): boolean {
+export function isInTopK(label: number, topIndices: readonly (number | null)[], k: number): boolean {
   const end = Math.min(k, topIndices.length);
   for (let i = 0; i < end; i++) if (topIndices[i] === label) return true;
   return false;

@@ -1,7 +1,7 @@
 // The kernel must give exactly the reference implementation's pairwise counts.
 import { describe, expect, it } from "vitest";
 import { computePairwiseInstability, toPairwiseInstability } from "./compute-pairwise-instability";
-import { parseVoteText, ScenePairCounter } from "./count-scene-pairs";
+import { MISSING_TOP_ENTRY, parseVoteText, ScenePairCounter } from "./count-scene-pairs";
 import { createSeededRandom } from "./seeded-random";
 import { compareKeys, type GroundTruth, type Vote } from "./types";
 
@@ -29,18 +29,21 @@ function randomStudy(shape: Shape): { votes: Vote[]; truth: GroundTruth } {
   return { votes, truth };
 }
 
-function countWithKernel(votes: readonly Vote[], truth: GroundTruth, k: number) {
+/**
+ * "cut": each top list cut to k entries with its missing entries left out (as array_to_string of a
+ * sliced list writes it); "whole": the whole list with "n" for missing entries (as the "Vote"
+ * table's text is written), which the kernel cuts to k itself.
+ */
+function countWithKernel(votes: readonly Vote[], truth: GroundTruth, k: number, text: "cut" | "whole") {
   const models = [...new Set(votes.map((v) => v.deviceModelKey))].sort(compareKeys);
   const number = new Map(models.map((model, i) => [model, i]));
   const counter = new ScenePairCounter(models.length, k);
   const byScene = new Map<string, Vote[]>();
   for (const vote of votes) byScene.set(vote.sceneId, [...(byScene.get(vote.sceneId) ?? []), vote]);
   for (const [sceneId, sceneVotes] of byScene) {
-    // As the database writes it: the top list cut to k entries, then its NULL entries left out.
-    const text = sceneVotes
-      .map((vote) => [number.get(vote.deviceModelKey)!, vote.label, ...vote.topIndices.slice(0, k).filter((t) => t !== null)].join(" "))
-      .join(",");
-    counter.addScene(truth.get(sceneId) ?? null, parseVoteText(text));
+    const top = (vote: Vote) => (text === "cut" ? vote.topIndices.slice(0, k).filter((t) => t !== null) : vote.topIndices.map((t) => (t === null ? "n" : t)));
+    const written = sceneVotes.map((vote) => [number.get(vote.deviceModelKey)!, vote.label, ...top(vote)].join(" ")).join(",");
+    counter.addScene(truth.get(sceneId) ?? null, parseVoteText(written));
   }
   return counter.rows(models).map((row) => toPairwiseInstability(row, k));
 }
@@ -58,14 +61,17 @@ describe("ScenePairCounter", () => {
       const { votes, truth } = randomStudy(shape);
       const expected = computePairwiseInstability(votes, truth, shape.k);
       expect(expected.some((row) => row.disagreements > 0 && row.topK.agreements < row.sharedScenes)).toBe(true);
-      expect(countWithKernel(votes, truth, shape.k)).toEqual(expected);
+      expect(countWithKernel(votes, truth, shape.k, "cut")).toEqual(expected);
+      expect(countWithKernel(votes, truth, shape.k, "whole")).toEqual(expected);
     });
   }
 
   it("reads vote text", () => {
     expect([...parseVoteText("3 4 1 -2,0 7,12 5 5")]).toEqual([3, 4, 2, 1, -2, 0, 7, 0, 12, 5, 1, 5]);
     expect([...parseVoteText("")]).toEqual([]);
-    for (const bad of ["3", "3 4,", "3,4 5", "3 x", "3  4", "3 4 -"]) expect(() => parseVoteText(bad), bad).toThrow(/vote text/);
+    expect([...parseVoteText("3 4 n 1,0 7 n")]).toEqual([3, 4, 2, MISSING_TOP_ENTRY, 1, 0, 7, 1, MISSING_TOP_ENTRY]);
+    // "n" stands only for a top entry, and only as a whole field.
+    for (const bad of ["3", "3 4,", "3,4 5", "3 x", "3  4", "3 4 -", "n 4", "3 n", "3 4 n1", "3 4 1n", "3 4 -n", "3 4 nn"]) expect(() => parseVoteText(bad), bad).toThrow(/vote text/);
   });
 
   it("rejects malformed packed votes", () => {

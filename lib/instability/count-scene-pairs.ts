@@ -1,16 +1,19 @@
 // Pairwise counts of every pair of device models (PRODUCT.md's pairwise instability, its
 // correctness version and top-k agreement) from each scene's votes, in one pass over typed arrays:
 // the SQL path's kernel. The database aggregates the votes and sends each eligible scene's votes
-// as one short text (./sql/query-pairwise-counts.ts); counting pairs here costs a few operations per (scene, pair of voters)
+// as one short text (./sql/query-instability-counts.ts, through ./tally-scene-votes.ts); counting pairs here costs a few operations per (scene, pair of voters)
 // (20 000 scenes × 35 voters ≈ 12 M pairs in well under a second), where any SQL formulation has to
 // produce one joined row per pair. ./compute-pairwise-instability.ts is the independent reference
 // implementation the database tests compare against. Pure.
 import type { PairwiseCounts } from "./compute-pairwise-instability";
 
+/** A missing entry of a top list ("n" in vote text): occupies its position, equals no label. */
+export const MISSING_TOP_ENTRY = -2147483648;
+
 /**
- * Reads a scene's vote text as the database writes it (./sql/query-pairwise-counts.ts): per vote
- * "model label top1 top2 …" (decimal integers separated by spaces), votes separated by commas,
- * into packed votes.
+ * Reads a scene's vote text as the database writes it ("parallax_vote_text" in
+ * prisma/migrations/20261127000000_vote): per vote "model label top1 top2 …" (decimal integers
+ * separated by spaces, "n" for a missing top entry), votes separated by commas, into packed votes.
  */
 export function parseVoteText(text: string): Int32Array {
   const out: number[] = [];
@@ -37,6 +40,13 @@ export function parseVoteText(text: string): Int32Array {
       value = value * 10 + (code - 48);
       digits += 1;
     } else if (code === 45 && digits === 0 && !negative) negative = true;
+    else if (code === 110 && digits === 0 && !negative && field >= 2) {
+      // "n": a missing top entry, written as MISSING_TOP_ENTRY (a whole field).
+      const next = text.charCodeAt(i + 1);
+      if (i + 1 < text.length && next !== 32 && next !== 44) throw new Error(`vote text: unexpected character ${JSON.stringify(text[i + 1])}`);
+      value = MISSING_TOP_ENTRY;
+      digits = 1;
+    }
     else if (code === 32) endNumber();
     else if (code === 44) {
       endNumber();

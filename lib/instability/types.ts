@@ -14,8 +14,8 @@ export type CapturePrediction = {
   capturedAt: number;
   /** Top-1 class index. */
   top1: number;
-  /** Class indices of the stored top list, best first (used by top-k agreement). */
-  topIndices: readonly number[];
+  /** Class indices of the stored top list, best first (used by top-k agreement); null for an entry without one. */
+  topIndices: readonly (number | null)[];
 };
 
 /** A scene's ground-truth class index, for scenes that have one (Scene.labelIndex). */
@@ -36,8 +36,8 @@ export type Vote = {
    * that decided the vote, and the one whose top-k list top-k agreement uses.
    */
   representativeCaptureId: string;
-  /** The representative capture's top list (class indices, best first). */
-  topIndices: readonly number[];
+  /** The representative capture's top list (class indices, best first; null for an entry without one). */
+  topIndices: readonly (number | null)[];
 };
 
 /** A metric's value with the counts it came from. `value` is null when the denominator is 0. */

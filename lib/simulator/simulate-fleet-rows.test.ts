@@ -79,7 +79,7 @@ describe("simulateFleetRows", () => {
       expect(prediction.top1Index).toBe(prediction.top[0]!.index);
       expect(prediction.top1Prob).toBe(prediction.top[0]!.prob);
       for (let k = 1; k < 5; k++) expect(prediction.top[k]!.prob).toBeLessThanOrEqual(prediction.top[k - 1]!.prob);
-      for (const entry of prediction.top) expect(entry.label).toBe(model.labels[entry.index]);
+      for (const entry of prediction.top) expect(entry.label).toBe(model.labels[entry.index!]);
       expect(prediction.top.reduce((sum, entry) => sum + entry.prob, 0)).toBeLessThanOrEqual(1 + 1e-9);
     });
     // Repeats (bursts) and missing cells, both.

@@ -1,11 +1,13 @@
 // The instability report of a study computed in the database (votes, scene facts, pairwise
-// counts), for studies of any size; the same numbers as ../compute-instability-report.ts.
+// counts), for studies of any size; the same numbers as ../compute-instability-report.ts. A study's
+// whole source without filters reads the votes the database keeps ("Vote"); a filtered scope
+// computes the votes of the observations it counts.
 import type { SqlDriver } from "@/lib/db/sql-driver";
 import type { BootstrapOptions } from "../compute-bootstrap-interval";
 import { assembleInstabilityReport, type InstabilityReport } from "../compute-instability-report";
-import type { CaptureScope } from "./instability-filters";
+import { isWholeSource, type CaptureScope } from "./instability-filters";
 import { prepareVoteTables } from "./prepare-vote-tables";
-import { queryInstabilityCounts } from "./query-instability-counts";
+import { queryInstabilityCounts, storedVoteRows, voteTableRows } from "./query-instability-counts";
 import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
 
 export async function getInstabilityReport(
@@ -15,8 +17,14 @@ export async function getInstabilityReport(
   dialect: SqlDialect = POSTGRES_DIALECT,
 ): Promise<InstabilityReport> {
   const counts = await sql.transaction(async (tx) => {
-    await prepareVoteTables(tx, scope, dialect, { topK: options.k });
-    return queryInstabilityCounts(tx, options.k);
+    // One snapshot for every statement: the counts of one moment, whatever uploads commit meanwhile.
+    if (dialect.oneSnapshot) await tx.exec(dialect.oneSnapshot);
+    if (dialect.keepsVotes && isWholeSource(scope)) {
+      for (const statement of dialect.setup) await tx.exec(statement);
+      return queryInstabilityCounts(tx, options.k, storedVoteRows(scope.studyId, scope.source));
+    }
+    await prepareVoteTables(tx, scope, dialect, { topK: options.k, sceneTable: false });
+    return queryInstabilityCounts(tx, options.k, voteTableRows(dialect));
   });
   return assembleInstabilityReport(counts, options);
 }

@@ -36,6 +36,12 @@ export type CaptureScope = {
   deviceIds?: readonly string[];
 };
 
+/** Whether the scope is a study's whole source: no filter narrows it (as buildScopeCondition reads them). */
+export function isWholeSource(scope: CaptureScope): boolean {
+  const { from, to, deviceModels, backends, captureMethods } = scope.filters;
+  return !from && !to && !deviceModels && !captureMethods && !scope.deviceIds && !backends;
+}
+
 /**
  * How one table layout expresses each filter: conditions given the SQL of their parameter (a
  * positional parameter, already cast where needed).

@@ -24,12 +24,13 @@ import { getInstabilityGrowth } from "./get-instability-growth";
 import { getInstabilityReport } from "./get-instability-report";
 import { getPerClassInstability } from "./get-per-class-instability";
 import type { InstabilityFilters } from "./instability-filters";
+import { POSTGRES_DIALECT } from "./sql-dialect";
 
 const base = { classes: 4, repeatShare: 0.3, equalTimeShare: 0.6, groundTruthShare: 0.6, hardShare: 0.5, referenceShare: 0.7, topSize: 3, probeVariants: ["jpeg-q50", "lossless"] };
 const shapes: (SyntheticStudyOptions & { name: string })[] = [
   { name: "dense, many ties", seed: 11, scenes: 60, deviceModels: 6, ...base },
   { name: "sparse", seed: 12, scenes: 80, deviceModels: 8, coverage: 0.25, ...base, classes: 5 },
-  { name: "malformed top lists", seed: 13, scenes: 50, deviceModels: 5, scrambledTopShare: 0.4, ...base },
+  { name: "malformed top lists", seed: 13, scenes: 50, deviceModels: 5, scrambledTopShare: 0.4, missingTopIndexShare: 0.25, ...base },
   { name: "one device model", seed: 14, scenes: 20, deviceModels: 1, ...base },
   { name: "two device models, one device each", seed: 15, scenes: 40, deviceModels: 2, devicesPerModel: 1, ...base },
   { name: "many classes, few ties", seed: 16, scenes: 70, deviceModels: 7, ...base, classes: 50, repeatShare: 0.1 },
@@ -94,16 +95,20 @@ function someFilters(fixture: Fixture): InstabilityFilters {
 describe.each(shapes.map((shape) => shape.name))("SQL = pure: %s", (name) => {
   const fixture = () => fixtures.find((f) => f.name === name)!;
 
+  // Unfiltered reports read the votes the database keeps ("Vote"); filtered ones (and, with
+  // storedVotes: false, an unfiltered one) compute the votes of the observations they count.
   it.each([
-    { source: "device" as const, k: 1, filtered: false },
-    { source: "device" as const, k: 3, filtered: false },
-    { source: "reference" as const, k: 2, filtered: false },
-    { source: "device" as const, k: 2, filtered: true },
-    { source: "reference" as const, k: 3, filtered: true },
-  ])("instability report ($source, k=$k, filtered: $filtered)", async ({ source, k, filtered }) => {
+    { source: "device" as const, k: 1, filtered: false, storedVotes: true },
+    { source: "device" as const, k: 3, filtered: false, storedVotes: true },
+    { source: "device" as const, k: 3, filtered: false, storedVotes: false },
+    { source: "reference" as const, k: 2, filtered: false, storedVotes: true },
+    { source: "device" as const, k: 2, filtered: true, storedVotes: false },
+    { source: "reference" as const, k: 3, filtered: true, storedVotes: false },
+  ])("instability report ($source, k=$k, filtered: $filtered, stored votes: $storedVotes)", async ({ source, k, filtered, storedVotes }) => {
     const f = fixture();
     const filters = filtered ? someFilters(f) : {};
-    const sql = await getInstabilityReport(db.sql, { studyId: f.study.study.id, source, filters }, { k });
+    const dialect = { ...POSTGRES_DIALECT, keepsVotes: storedVotes };
+    const sql = await getInstabilityReport(db.sql, { studyId: f.study.study.id, source, filters }, { k }, dialect);
     // Filters select captures by their device prediction (backend) and capture fields alike.
     const deviceKept = new Set(applyFilters(f, f.sets.device, filters).map((p) => p.captureId));
     const predictions = (source === "device" ? f.sets.device : f.sets.reference).filter((p) => deviceKept.has(p.captureId));

@@ -26,13 +26,14 @@ export async function createAnalysedTable(tx: SqlExecutor, dialect: SqlDialect, 
 
 /**
  * `topK`: also carry each vote's top-k list (the first k class indices of its deciding
- * prediction's stored top list) as px_obs.top_k and px_votes.top_k.
+ * prediction's stored top list) as px_obs.top_k and px_votes.top_k. `sceneTable: false`: no
+ * px_scenes (the instability report counts scene facts from the votes itself).
  */
 export async function prepareVoteTables(
   tx: SqlExecutor,
   scope: CaptureScope,
   dialect: SqlDialect = POSTGRES_DIALECT,
-  options: { topK?: number } = {},
+  options: { topK?: number; sceneTable?: boolean } = {},
 ): Promise<void> {
   for (const statement of dialect.setup) await tx.exec(statement);
   const { where, params } = buildObservationScope(scope, dialect);
@@ -80,6 +81,7 @@ export async function prepareVoteTables(
        UNION ALL
        SELECT scene_seq, model_seq, label, n, c, prediction_id${topKColumn} FROM decided`,
   );
+  if (options.sceneTable === false) return;
   await createAnalysedTable(
     tx,
     dialect,

@@ -14,6 +14,12 @@ export type SqlDialect = {
   byteOrder(expr: string): string;
   /** A positional parameter cast to a text array. */
   textArrayParameter(position: number): string;
+  /** A vote as text, "model label top1 top2 …" with "n" for a missing top entry (../count-scene-pairs.ts reads it). */
+  voteText(model: string, label: string, top: string): string;
+  /** Whether the database keeps "Observation" and "Vote" (Parallax's own schema), which unfiltered reports read. */
+  keepsVotes: boolean;
+  /** The statement that gives every later statement of a transaction one snapshot (first in it), or null when that is the default. */
+  oneSnapshot: string | null;
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -27,4 +33,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   analyze: (name) => `ANALYZE ${name}`,
   byteOrder: (expr) => `${expr} COLLATE "C"`,
   textArrayParameter: (position) => `$${position}::text[]`,
+  // The function the "Vote" table's text is written with (prisma/migrations/20261127000000_vote).
+  voteText: (model, label, top) => `"parallax_vote_text"(${model}, ${label}, ${top})`,
+  keepsVotes: true,
+  oneSnapshot: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 };

@@ -29,6 +29,8 @@ export type SyntheticStudyOptions = {
   probeVariants?: readonly string[];
   /** Share of predictions whose stored top list is shuffled, so it may not start with the top-1 (malformed data the metrics must still count exactly). */
   scrambledTopShare?: number;
+  /** Share of top-list entries stored without a class index ("index": null, a missing entry of the top indices). */
+  missingTopIndexShare?: number;
   /** Entries in each stored top list. */
   topSize?: number;
   /** Rows per chunk. */
@@ -65,7 +67,7 @@ export type SyntheticPrediction = {
   source: "device" | "reference";
   variant: string;
   backend: string;
-  top: { index: number; label: string; prob: number }[];
+  top: { index: number | null; label: string; prob: number }[];
   top1Index: number;
   top1Prob: number;
 };
@@ -154,7 +156,8 @@ export function generateSyntheticStudy(options: SyntheticStudyOptions): Syntheti
       return indices.map((index, i) => {
         const prob = i === 0 ? remaining : (1 - remaining) * 0.5 ** i;
         if (i === 0) remaining = 1 - remaining;
-        return { index, label: labels[index]!, prob: Math.round(prob * 1e6) / 1e6 };
+        const missing = options.missingTopIndexShare !== undefined && rng.next() < options.missingTopIndexShare;
+        return { index: missing ? null : index, label: labels[index]!, prob: Math.round(prob * 1e6) / 1e6 };
       });
     };
     for (let s = 0; s < scenes.length; s++) {

@@ -1,0 +1,202 @@
+-- "Vote": the vote of every (study, source, scene, device model) group, kept by the database as
+-- observations come and go, so that a study's unfiltered instability report reads its votes
+-- instead of aggregating a million observations into them on every request (about 2 s of the
+-- report on PostgreSQL). The vote rule is PRODUCT.md's, written once, in the view below: the most
+-- frequent top-1 of the group's observations, ties to the label whose earliest capture (createdAt,
+-- then capture id in byte order) is earliest; the deciding prediction is that label's earliest
+-- capture. Reports with filters (dates, backend, capture method, device models) still compute their
+-- votes from the observations they count (lib/instability/sql/prepare-vote-tables.ts); a database
+-- test checks after every kind of write that this table equals those votes.
+--
+-- Concurrency (PostgreSQL server, READ COMMITTED): every change to a group's votes holds an
+-- advisory lock on the group, (scene number, device-model number), and recomputes the vote in a
+-- later statement, whose snapshot sees every transaction that held the lock before. Changes to many
+-- groups at once take one exclusive lock on the study instead (a lock per group would fill the lock
+-- table); single-group changes hold the study's lock shared. Locks are taken study first, then groups
+-- in ascending order.
+CREATE TABLE "Vote" (
+    "studyId" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "sceneSeq" INTEGER NOT NULL,
+    "deviceModelSeq" INTEGER NOT NULL,
+    "label" INTEGER NOT NULL,
+    "captures" INTEGER NOT NULL,
+    "capturesForLabel" INTEGER NOT NULL,
+    "predictionId" INTEGER NOT NULL,
+    "topIndices" INTEGER[],
+    -- "deviceModelSeq label top1 top2 …" ("n" for a missing top entry): the vote as the report's
+    -- pair counter reads it (lib/instability/count-scene-pairs.ts), written once here instead of on
+    -- every report (~0.5 s of text building per report on a million predictions).
+    "text" TEXT NOT NULL,
+    CONSTRAINT "Vote_pkey" PRIMARY KEY ("studyId", "source", "sceneSeq", "deviceModelSeq")
+);
+ALTER TABLE "Vote" ADD CONSTRAINT "Vote_studyId_fkey" FOREIGN KEY ("studyId") REFERENCES "Study"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+-- A group's observations (scene numbers are unique across studies).
+CREATE INDEX "Observation_sceneSeq_deviceModelSeq_idx" ON "Observation"("sceneSeq", "deviceModelSeq");
+
+CREATE FUNCTION "parallax_vote_text"(model integer, label integer, top integer[]) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT array_to_string(ARRAY[model, label] || top, ' ', 'n') $$;
+
+-- The vote rule, once. Conditions on the group's columns reach the scan (they are partition and
+-- DISTINCT ON keys), so one group's vote is a few index lookups.
+CREATE VIEW "ObservationVote" AS
+  SELECT DISTINCT ON ("studyId", "source", "sceneSeq", "deviceModelSeq")
+         "studyId", "source", "sceneSeq", "deviceModelSeq", "label", "captures", "capturesForLabel", "predictionId", "topIndices",
+         "parallax_vote_text"("deviceModelSeq", "label", "topIndices") AS "text"
+  FROM (SELECT o.*,
+               count(*) OVER (PARTITION BY "studyId", "source", "sceneSeq", "deviceModelSeq")::int AS "captures",
+               count(*) OVER (PARTITION BY "studyId", "source", "sceneSeq", "deviceModelSeq", "label")::int AS "capturesForLabel"
+        FROM "Observation" o) counted
+  ORDER BY "studyId", "source", "sceneSeq", "deviceModelSeq", "capturesForLabel" DESC, "createdAt", "captureId" COLLATE "C";
+
+-- The locks described at the top, for the groups (scenes[i], models[i]) of one study.
+CREATE FUNCTION "parallax_lock_vote_groups"(study text, scenes integer[], models integer[]) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  IF cardinality(scenes) > 64 THEN
+    PERFORM pg_advisory_xact_lock(0, hashtext(study));
+  ELSE
+    PERFORM pg_advisory_xact_lock_shared(0, hashtext(study));
+    PERFORM pg_advisory_xact_lock(g.s, g.m) FROM (SELECT DISTINCT s, m FROM unnest(scenes, models) AS u(s, m) ORDER BY s, m) g;
+  END IF;
+END
+$$;
+
+-- Recomputes the votes of the groups (scenes[i], models[i]) of one study and source from their
+-- observations: changed, added, or removed when a group has no observation left.
+CREATE FUNCTION "parallax_revote"(study text, vote_source text, scenes integer[], models integer[]) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  -- A study being deleted: its votes go with it (foreign key), nothing to recompute.
+  IF NOT EXISTS (SELECT 1 FROM "Study" WHERE "id" = study) THEN
+    RETURN;
+  END IF;
+  PERFORM "parallax_lock_vote_groups"(study, scenes, models);
+  WITH groups AS (
+         SELECT DISTINCT s, m FROM unnest(scenes, models) AS u(s, m)
+       ), fresh AS (
+         SELECT w.* FROM groups g, LATERAL (
+           SELECT * FROM "ObservationVote" w
+           WHERE w."studyId" = study AND w."source" = vote_source AND w."sceneSeq" = g.s AND w."deviceModelSeq" = g.m
+         ) w
+       ), emptied AS (
+         DELETE FROM "Vote" v USING groups g
+         WHERE v."studyId" = study AND v."source" = vote_source AND v."sceneSeq" = g.s AND v."deviceModelSeq" = g.m
+           AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."sceneSeq" = g.s AND f."deviceModelSeq" = g.m)
+       )
+  INSERT INTO "Vote" SELECT * FROM fresh
+  ON CONFLICT ("studyId", "source", "sceneSeq", "deviceModelSeq") DO UPDATE SET
+    "label" = EXCLUDED."label", "captures" = EXCLUDED."captures", "capturesForLabel" = EXCLUDED."capturesForLabel",
+    "predictionId" = EXCLUDED."predictionId", "topIndices" = EXCLUDED."topIndices", "text" = EXCLUDED."text";
+END
+$$;
+
+-- An observation inserted (the upload's path): a group seen for the first time (most uploads) has
+-- this observation as its vote, written directly; otherwise the group is recomputed.
+CREATE OR REPLACE FUNCTION "parallax_observe_prediction"() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  scene integer;
+  model integer;
+  top1 integer;
+  top integer[];
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    DELETE FROM "Observation" WHERE "predictionId" = OLD."id";
+  END IF;
+  IF NEW."variant" = 'original' THEN
+    INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
+                               "createdAt", "captureMethod", "backend", "label", "topIndices")
+    -- The key is almost always numbered already: a join, and the numbering function only for a new key.
+    SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", COALESCE(k."seq", "parallax_device_model_seq"(c."deviceModelKey")),
+           c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", "parallax_top_indices"(NEW."top")
+    FROM "Capture" c JOIN "Scene" s ON s."id" = c."sceneId" JOIN "Device" d ON d."id" = c."deviceId"
+    LEFT JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
+    WHERE c."id" = NEW."captureId"
+    RETURNING "sceneSeq", "deviceModelSeq", "label", "topIndices" INTO scene, model, top1, top;
+    IF FOUND THEN
+      PERFORM "parallax_lock_vote_groups"(NEW."studyId", ARRAY[scene], ARRAY[model]);
+      INSERT INTO "Vote" VALUES (NEW."studyId", NEW."source", scene, model, top1, 1, 1, NEW."id", top, "parallax_vote_text"(model, top1, top))
+      ON CONFLICT ("studyId", "source", "sceneSeq", "deviceModelSeq") DO NOTHING;
+      IF NOT FOUND THEN
+        PERFORM "parallax_revote"(NEW."studyId", NEW."source", ARRAY[scene], ARRAY[model]);
+      END IF;
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+-- Observations removed (a prediction or capture deleted, a prediction changed) or moved (a
+-- capture's facts changed): the groups they left and joined are recomputed. One call per
+-- statement, with the statement's rows.
+CREATE FUNCTION "parallax_revote_changed_observations"() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  changed record;
+BEGIN
+  -- (The transition table new_rows exists for UPDATE only; each query is planned when first run.)
+  IF TG_OP = 'UPDATE' THEN
+    FOR changed IN
+      SELECT "studyId", "source", array_agg("sceneSeq") AS scenes, array_agg("deviceModelSeq") AS models
+      FROM (SELECT "studyId", "source", "sceneSeq", "deviceModelSeq" FROM old_rows
+            UNION SELECT "studyId", "source", "sceneSeq", "deviceModelSeq" FROM new_rows) moved
+      -- parallax_rebuild_observations rebuilds a whole study's votes itself.
+      WHERE "studyId" IS DISTINCT FROM current_setting('parallax.rebuilding_study', true)
+      GROUP BY "studyId", "source"
+    LOOP
+      PERFORM "parallax_revote"(changed."studyId", changed."source", changed.scenes, changed.models);
+    END LOOP;
+  ELSE
+    FOR changed IN
+      SELECT "studyId", "source", array_agg("sceneSeq") AS scenes, array_agg("deviceModelSeq") AS models
+      FROM (SELECT DISTINCT "studyId", "source", "sceneSeq", "deviceModelSeq" FROM old_rows) removed
+      WHERE "studyId" IS DISTINCT FROM current_setting('parallax.rebuilding_study', true)
+      GROUP BY "studyId", "source"
+    LOOP
+      PERFORM "parallax_revote"(changed."studyId", changed."source", changed.scenes, changed.models);
+    END LOOP;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER "Observation_revote_deleted"
+  AFTER DELETE ON "Observation" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "parallax_revote_changed_observations"();
+CREATE TRIGGER "Observation_revote_updated"
+  AFTER UPDATE ON "Observation" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "parallax_revote_changed_observations"();
+
+-- Observes a whole study's predictions again and recomputes its votes: for bulk loads that ran
+-- without triggers (session_replication_role = replica). Holds the study's exclusive lock.
+CREATE OR REPLACE FUNCTION "parallax_rebuild_observations"(study text) RETURNS void
+  LANGUAGE sql
+  AS $$
+  SELECT pg_advisory_xact_lock(0, hashtext(study));
+  SELECT set_config('parallax.rebuilding_study', study, true);
+  DELETE FROM "Vote" WHERE "studyId" = study;
+  DELETE FROM "Observation" WHERE "studyId" = study;
+  INSERT INTO "DeviceModelKey" ("key")
+    SELECT DISTINCT c."deviceModelKey" FROM "Capture" c WHERE c."studyId" = study
+  ON CONFLICT ("key") DO NOTHING;
+  INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
+                             "createdAt", "captureMethod", "backend", "label", "topIndices")
+  SELECT p."id", p."studyId", p."source", c."id", s."seq", d."seq", k."seq", c."createdAt", c."captureMethod", p."backend", p."top1Index",
+         "parallax_top_indices"(p."top")
+  FROM "Prediction" p
+  JOIN "Capture" c ON c."id" = p."captureId"
+  JOIN "Scene" s ON s."id" = c."sceneId"
+  JOIN "Device" d ON d."id" = c."deviceId"
+  JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
+  WHERE p."studyId" = study AND p."variant" = 'original';
+  INSERT INTO "Vote" SELECT * FROM "ObservationVote" WHERE "studyId" = study;
+  SELECT set_config('parallax.rebuilding_study', '', true);
+$$;
+
+-- The votes of the observations that exist when this migration runs.
+INSERT INTO "Vote" SELECT * FROM "ObservationVote";
