@@ -11,6 +11,7 @@ import { insertSyntheticStudy } from "@/lib/instability/testing/insert-synthetic
 import { insertCaptureRows } from "@/lib/captures/insert-capture-rows";
 import type { PredictionPayload } from "@/lib/predictions/prediction-payload";
 import { prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
+import { createSeededRandom } from "@/lib/instability/seeded-random";
 import { applyMigrations, readMigrations } from "./migrate";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
@@ -34,7 +35,7 @@ async function compareWithJoin(sql: Sql): Promise<{ differing: number; rows: num
   return row!;
 }
 
-const VOTE_COLUMNS = `"studyId", "source", "sceneSeq", "deviceModelSeq", "label", "captures", "capturesForLabel", "predictionId", "topIndices", "text"`;
+const VOTE_COLUMNS = `"studyId", "source", "sceneSeq", "deviceModelSeq", "label", "captures", "capturesForLabel", "predictionId", "captureId", "createdAt", "topIndices", "text"`;
 
 /**
  * Rows where "Vote" and the view "ObservationVote" differ (0 when they agree), the number of votes,
@@ -162,6 +163,42 @@ describe("Observation", () => {
     await db.sql.query(`DELETE FROM "Study" WHERE id = $1`, [study.study.id]);
     expect(await compareWithJoin(db.sql)).toEqual({ differing: 0, rows: 0 });
     expect(await compareVotes(db.sql)).toEqual({ differing: 0, votes: 0, differingFromReport: 0 });
+  });
+});
+
+describe("Vote, one observation at a time", () => {
+  // Captures of one group arrive in any order, with equal times and any labels: after each, the
+  // vote kept incrementally (parallax_observe_prediction) equals the vote of all of them.
+  it.each([1, 2, 3])("equals the group's vote after every insert (seed %i)", async (seed) => {
+    const db = await createTestDatabase();
+    try {
+      const small = generateSyntheticStudy({ seed, scenes: 1, deviceModels: 1, devicesPerModel: 3, classes: 3 });
+      await insertSyntheticStudy(db.sql, small);
+      const random = createSeededRandom(seed);
+      const scene = small.scenes[0]!;
+      let checked = 0;
+      for (let i = 0; i < 40; i++) {
+        const id = `0190${String(random.nextInt(10_000)).padStart(4, "0")}-0000-7000-8000-${String(i).padStart(12, "0")}`;
+        const createdAt = new Date(Date.UTC(2026, 0, 1, 0, 0, random.nextInt(6)));
+        const label = random.nextInt(3);
+        await db.sql.query(
+          `INSERT INTO "Capture" (id, "studyId", "clientCaptureId", "sceneId", "deviceId", "deviceModelKey", "captureMethod", "blobKey", sha256, "originalSha256", "sizeBytes", width, height, mime, "createdAt")
+           SELECT $1, $2, $1, $3, d.id, d."deviceModelKey", 'native-camera', 'b', 's', 's', 1, 1, 1, 'image/jpeg', $5 FROM "Device" d WHERE d.id = $4`,
+          [id, small.study.id, scene.id, small.devices[i % small.devices.length]!.id, createdAt],
+        );
+        await db.sql.query(
+          `INSERT INTO "Prediction" ("captureId", "studyId", source, variant, backend, runtime, "modelSha256", top, "top1Index", "top1Prob", "preprocessingId")
+           VALUES ($1, $2, 'device', 'original', 'wasm', 'onnxruntime-web', 'm', $3::jsonb, $4, 0.5, 'p')`,
+          [id, small.study.id, JSON.stringify([{ index: label, label: "x", prob: 0.5 }, { index: (label + 1) % 3, label: "y", prob: 0.3 }]), label],
+        );
+        const votes = await compareVotes(db.sql);
+        expect(votes, `after insert ${i}`).toMatchObject({ differing: 0, differingFromReport: 0 });
+        checked += 1;
+      }
+      expect(checked).toBe(40);
+    } finally {
+      await db.close();
+    }
   });
 });
 

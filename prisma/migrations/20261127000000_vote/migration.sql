@@ -22,7 +22,10 @@ CREATE TABLE "Vote" (
     "label" INTEGER NOT NULL,
     "captures" INTEGER NOT NULL,
     "capturesForLabel" INTEGER NOT NULL,
+    -- The deciding prediction and its capture.
     "predictionId" INTEGER NOT NULL,
+    "captureId" TEXT NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL,
     "topIndices" INTEGER[],
     -- "deviceModelSeq label top1 top2 …" ("n" for a missing top entry): the vote as the report's
     -- pair counter reads it (lib/instability/count-scene-pairs.ts), written once here instead of on
@@ -31,8 +34,9 @@ CREATE TABLE "Vote" (
     CONSTRAINT "Vote_pkey" PRIMARY KEY ("studyId", "source", "sceneSeq", "deviceModelSeq")
 );
 ALTER TABLE "Vote" ADD CONSTRAINT "Vote_studyId_fkey" FOREIGN KEY ("studyId") REFERENCES "Study"("id") ON DELETE CASCADE ON UPDATE CASCADE;
--- A group's observations (scene numbers are unique across studies).
-CREATE INDEX "Observation_sceneSeq_deviceModelSeq_idx" ON "Observation"("sceneSeq", "deviceModelSeq");
+-- A group's observations (scene numbers are unique across studies), each label's in capture order:
+-- a label's count and earliest capture without reading the rest of the group.
+CREATE INDEX "Observation_vote_group_idx" ON "Observation"("sceneSeq", "deviceModelSeq", "label", "createdAt", "captureId" COLLATE "C");
 
 CREATE FUNCTION "parallax_vote_text"(model integer, label integer, top integer[]) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -42,8 +46,8 @@ CREATE FUNCTION "parallax_vote_text"(model integer, label integer, top integer[]
 -- DISTINCT ON keys), so one group's vote is a few index lookups.
 CREATE VIEW "ObservationVote" AS
   SELECT DISTINCT ON ("studyId", "source", "sceneSeq", "deviceModelSeq")
-         "studyId", "source", "sceneSeq", "deviceModelSeq", "label", "captures", "capturesForLabel", "predictionId", "topIndices",
-         "parallax_vote_text"("deviceModelSeq", "label", "topIndices") AS "text"
+         "studyId", "source", "sceneSeq", "deviceModelSeq", "label", "captures", "capturesForLabel", "predictionId", "captureId", "createdAt",
+         "topIndices", "parallax_vote_text"("deviceModelSeq", "label", "topIndices") AS "text"
   FROM (SELECT o.*,
                count(*) OVER (PARTITION BY "studyId", "source", "sceneSeq", "deviceModelSeq")::int AS "captures",
                count(*) OVER (PARTITION BY "studyId", "source", "sceneSeq", "deviceModelSeq", "label")::int AS "capturesForLabel"
@@ -90,12 +94,15 @@ BEGIN
   INSERT INTO "Vote" SELECT * FROM fresh
   ON CONFLICT ("studyId", "source", "sceneSeq", "deviceModelSeq") DO UPDATE SET
     "label" = EXCLUDED."label", "captures" = EXCLUDED."captures", "capturesForLabel" = EXCLUDED."capturesForLabel",
-    "predictionId" = EXCLUDED."predictionId", "topIndices" = EXCLUDED."topIndices", "text" = EXCLUDED."text";
+    "predictionId" = EXCLUDED."predictionId", "captureId" = EXCLUDED."captureId", "createdAt" = EXCLUDED."createdAt",
+    "topIndices" = EXCLUDED."topIndices", "text" = EXCLUDED."text";
 END
 $$;
 
--- An observation inserted (the upload's path): a group seen for the first time (most uploads) has
--- this observation as its vote, written directly; otherwise the group is recomputed.
+-- An observation inserted (the upload's path) counts into its group's vote in a few index lookups,
+-- however many captures the group has: the group's first observation is its vote; one more
+-- capture of the voted label may be the earlier deciding one; another label takes the vote when
+-- its count passes the vote's, or equals it with an earlier earliest capture.
 CREATE OR REPLACE FUNCTION "parallax_observe_prediction"() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
@@ -104,28 +111,78 @@ DECLARE
   model integer;
   top1 integer;
   top integer[];
+  created timestamptz(3);
+  capture text;
+  vote record;
+  label_count integer;
+  -- Set when the new observation's label decides the vote: its earliest capture.
+  decides boolean := false;
+  first_prediction integer;
+  first_capture text;
+  first_created timestamptz(3);
+  first_top integer[];
 BEGIN
   IF TG_OP = 'UPDATE' THEN
     DELETE FROM "Observation" WHERE "predictionId" = OLD."id";
   END IF;
-  IF NEW."variant" = 'original' THEN
-    INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
-                               "createdAt", "captureMethod", "backend", "label", "topIndices")
-    -- The key is almost always numbered already: a join, and the numbering function only for a new key.
-    SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", COALESCE(k."seq", "parallax_device_model_seq"(c."deviceModelKey")),
-           c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", "parallax_top_indices"(NEW."top")
-    FROM "Capture" c JOIN "Scene" s ON s."id" = c."sceneId" JOIN "Device" d ON d."id" = c."deviceId"
-    LEFT JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
-    WHERE c."id" = NEW."captureId"
-    RETURNING "sceneSeq", "deviceModelSeq", "label", "topIndices" INTO scene, model, top1, top;
-    IF FOUND THEN
-      PERFORM "parallax_lock_vote_groups"(NEW."studyId", ARRAY[scene], ARRAY[model]);
-      INSERT INTO "Vote" VALUES (NEW."studyId", NEW."source", scene, model, top1, 1, 1, NEW."id", top, "parallax_vote_text"(model, top1, top))
-      ON CONFLICT ("studyId", "source", "sceneSeq", "deviceModelSeq") DO NOTHING;
-      IF NOT FOUND THEN
-        PERFORM "parallax_revote"(NEW."studyId", NEW."source", ARRAY[scene], ARRAY[model]);
-      END IF;
+  IF NEW."variant" <> 'original' THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
+                             "createdAt", "captureMethod", "backend", "label", "topIndices")
+  -- The key is almost always numbered already: a join, and the numbering function only for a new key.
+  SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", COALESCE(k."seq", "parallax_device_model_seq"(c."deviceModelKey")),
+         c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", "parallax_top_indices"(NEW."top")
+  FROM "Capture" c JOIN "Scene" s ON s."id" = c."sceneId" JOIN "Device" d ON d."id" = c."deviceId"
+  LEFT JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
+  WHERE c."id" = NEW."captureId"
+  RETURNING "sceneSeq", "deviceModelSeq", "label", "topIndices", "createdAt", "captureId" INTO scene, model, top1, top, created, capture;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+
+  -- The locks of parallax_lock_vote_groups for one group, in one statement (the hot path).
+  PERFORM pg_advisory_xact_lock_shared(0, hashtext(NEW."studyId")), pg_advisory_xact_lock(scene, model);
+  -- From here on each statement sees the vote and the observations as the lock's last holder left them.
+  INSERT INTO "Vote" VALUES (NEW."studyId", NEW."source", scene, model, top1, 1, 1, NEW."id", capture, created, top, "parallax_vote_text"(model, top1, top))
+  ON CONFLICT ("studyId", "source", "sceneSeq", "deviceModelSeq") DO NOTHING;
+  IF FOUND THEN
+    RETURN NULL; -- the group's first observation is its vote
+  END IF;
+  SELECT v."label", v."capturesForLabel", v."createdAt", v."captureId" INTO vote
+  FROM "Vote" v WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = scene AND v."deviceModelSeq" = model;
+  IF top1 = vote."label" THEN
+    label_count := vote."capturesForLabel" + 1;
+    IF created < vote."createdAt" OR (created = vote."createdAt" AND capture COLLATE "C" < vote."captureId" COLLATE "C") THEN
+      decides := true;
+      first_prediction := NEW."id";
+      first_capture := capture;
+      first_created := created;
+      first_top := top;
     END IF;
+  ELSE
+    SELECT count(*)::int INTO label_count FROM "Observation" o
+    WHERE o."sceneSeq" = scene AND o."deviceModelSeq" = model AND o."label" = top1 AND o."studyId" = NEW."studyId" AND o."source" = NEW."source";
+    IF label_count >= vote."capturesForLabel" THEN
+      SELECT o."predictionId", o."captureId", o."createdAt", o."topIndices" INTO first_prediction, first_capture, first_created, first_top
+      FROM "Observation" o
+      WHERE o."sceneSeq" = scene AND o."deviceModelSeq" = model AND o."label" = top1 AND o."studyId" = NEW."studyId" AND o."source" = NEW."source"
+      ORDER BY o."createdAt", o."captureId" COLLATE "C" LIMIT 1;
+      -- More captures, or as many with an earlier earliest capture.
+      decides := label_count > vote."capturesForLabel"
+        OR first_created < vote."createdAt" OR (first_created = vote."createdAt" AND first_capture COLLATE "C" < vote."captureId" COLLATE "C");
+    END IF;
+  END IF;
+  IF NOT decides THEN
+    -- The vote stands: one more capture, and one more for its label when the label is the voted one.
+    UPDATE "Vote" v SET "captures" = v."captures" + 1, "capturesForLabel" = CASE WHEN top1 = vote."label" THEN label_count ELSE v."capturesForLabel" END
+    WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = scene AND v."deviceModelSeq" = model;
+  ELSE
+    -- The label top1 decides now, by its earliest capture.
+    UPDATE "Vote" v SET "label" = top1, "captures" = v."captures" + 1, "capturesForLabel" = label_count,
+      "predictionId" = first_prediction, "captureId" = first_capture, "createdAt" = first_created,
+      "topIndices" = first_top, "text" = "parallax_vote_text"(model, top1, first_top)
+    WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = scene AND v."deviceModelSeq" = model;
   END IF;
   RETURN NULL;
 END
