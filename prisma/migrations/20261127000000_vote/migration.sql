@@ -8,12 +8,12 @@
 -- votes from the observations they count (lib/instability/sql/prepare-vote-tables.ts); a database
 -- test checks after every kind of write that this table equals those votes.
 --
--- Concurrency (PostgreSQL server, READ COMMITTED): every change to a group's votes holds an
--- advisory lock on the group, (scene number, device-model number), and recomputes the vote in a
--- later statement, whose snapshot sees every transaction that held the lock before. Changes to many
--- groups at once take one exclusive lock on the study instead (a lock per group would fill the lock
--- table); single-group changes hold the study's lock shared. Locks are taken study first, then groups
--- in ascending order.
+-- Concurrency (PostgreSQL server, READ COMMITTED): an upload holds the study's advisory lock
+-- shared and its group's, (scene number, device-model number), exclusive, and reads the vote in a
+-- later statement, whose snapshot sees every transaction that held the lock before. Everything
+-- else that changes votes (deletions, moved captures, rebuilds; rare, and possibly touching
+-- thousands of groups, more than the lock table holds) takes the study's lock exclusive. Locks are
+-- taken study first, then group.
 CREATE TABLE "Vote" (
     "studyId" TEXT NOT NULL,
     "source" TEXT NOT NULL,
@@ -54,20 +54,6 @@ CREATE VIEW "ObservationVote" AS
         FROM "Observation" o) counted
   ORDER BY "studyId", "source", "sceneSeq", "deviceModelSeq", "capturesForLabel" DESC, "createdAt", "captureId" COLLATE "C";
 
--- The locks described at the top, for the groups (scenes[i], models[i]) of one study.
-CREATE FUNCTION "parallax_lock_vote_groups"(study text, scenes integer[], models integer[]) RETURNS void
-  LANGUAGE plpgsql
-  AS $$
-BEGIN
-  IF cardinality(scenes) > 64 THEN
-    PERFORM pg_advisory_xact_lock(0, hashtext(study));
-  ELSE
-    PERFORM pg_advisory_xact_lock_shared(0, hashtext(study));
-    PERFORM pg_advisory_xact_lock(g.s, g.m) FROM (SELECT DISTINCT s, m FROM unnest(scenes, models) AS u(s, m) ORDER BY s, m) g;
-  END IF;
-END
-$$;
-
 -- Recomputes the votes of the groups (scenes[i], models[i]) of one study and source from their
 -- observations: changed, added, or removed when a group has no observation left.
 CREATE FUNCTION "parallax_revote"(study text, vote_source text, scenes integer[], models integer[]) RETURNS void
@@ -78,7 +64,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM "Study" WHERE "id" = study) THEN
     RETURN;
   END IF;
-  PERFORM "parallax_lock_vote_groups"(study, scenes, models);
+  PERFORM pg_advisory_xact_lock(0, hashtext(study));
+  -- A later statement than the lock: it sees the observations of every earlier holder.
   WITH groups AS (
          SELECT DISTINCT s, m FROM unnest(scenes, models) AS u(s, m)
        ), fresh AS (
@@ -141,7 +128,7 @@ BEGIN
     RETURN NULL;
   END IF;
 
-  -- The locks of parallax_lock_vote_groups for one group, in one statement (the hot path).
+  -- The study's lock shared, then the group's (see the top of this file).
   PERFORM pg_advisory_xact_lock_shared(0, hashtext(NEW."studyId")), pg_advisory_xact_lock(scene, model);
   -- From here on each statement sees the vote and the observations as the lock's last holder left them.
   INSERT INTO "Vote" VALUES (NEW."studyId", NEW."source", scene, model, top1, 1, 1, NEW."id", capture, created, top, "parallax_vote_text"(model, top1, top))
