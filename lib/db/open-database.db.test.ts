@@ -38,7 +38,7 @@ describe.skipIf(embeddedOnly)("embedded database (PGlite on disk)", () => {
 
   it("refuses a data folder that another live process holds, naming the way out", async () => {
     const dataDir = tempDir();
-    const holder = spawnSync("sh", ["-c", "sleep 30 & echo $!"]).stdout.toString().trim();
+    const holder = spawnSync("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"]).stdout.toString().trim();
     writeFileSync(path.join(dataDir, "database.lock"), holder);
     try {
       await expect(openDatabase({ kind: "embedded", dataDir })).rejects.toBeInstanceOf(DatabaseBusyError);

@@ -1,5 +1,8 @@
 // Opens Parallax's database: embedded PGlite (file-backed under DATA_DIR, or in memory for tests)
-// or a PostgreSQL server through node-postgres, and puts Prisma Client on top of either.
+// or a PostgreSQL server through node-postgres, and puts Prisma Client on top of either. The
+// file-backed embedded database runs in a worker thread (./threaded-pglite.ts), so its statements
+// never hold up the server's main thread; in-memory ones (tests, throw-away work) run in-process
+// unless asked otherwise.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -8,12 +11,13 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client";
 import { pgliteDriver, pgPoolDriver, type SqlDriver } from "./sql-driver";
+import { ThreadedPGlite } from "./threaded-pglite";
 
 export type DatabaseKind = "embedded" | "postgresql";
 
 export type DatabaseTarget =
-  | { kind: "embedded"; dataDir: string }
-  | { kind: "memory" }
+  | { kind: "embedded"; dataDir: string; thread?: boolean }
+  | { kind: "memory"; thread?: boolean }
   | { kind: "postgresql"; url: string; schema?: string; maxConnections?: number };
 
 export type Database = {
@@ -71,14 +75,17 @@ function lockDataDir(dataDir: string): () => void {
  */
 export const PGLITE_START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
-async function openPGlite(dataDir?: string): Promise<Database> {
+async function openPGlite(dataDir: string | undefined, thread: boolean): Promise<Database> {
   let release = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     release = lockDataDir(dataDir);
   }
   try {
-    const client = await PGlite.create(dataDir ? path.join(dataDir, "pglite") : undefined, { startParams: [...PGLITE_START_PARAMS] });
+    const folder = dataDir ? path.join(dataDir, "pglite") : undefined;
+    const client = thread
+      ? await ThreadedPGlite.create(folder, { startParams: PGLITE_START_PARAMS })
+      : await PGlite.create(folder, { startParams: [...PGLITE_START_PARAMS] });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
     return {
       kind: "embedded",
@@ -120,9 +127,9 @@ async function openPostgres(url: string, schema?: string, maxConnections = 10): 
 export function openDatabase(target: DatabaseTarget): Promise<Database> {
   switch (target.kind) {
     case "embedded":
-      return openPGlite(target.dataDir);
+      return openPGlite(target.dataDir, target.thread ?? true);
     case "memory":
-      return openPGlite();
+      return openPGlite(undefined, target.thread ?? false);
     case "postgresql":
       return openPostgres(target.url, target.schema, target.maxConnections);
   }

@@ -35,7 +35,7 @@ const preparedOnPglite = new WeakMap<PGlite, Map<string, number[]>>();
  */
 function queryPgliteNamed<T>(db: PGlite, name: string, sql: string, params: unknown[]): Promise<T[]> {
   return db._runExclusiveTransaction(() =>
-    db.runExclusive(async () => {
+    db._runExclusiveQuery(async () => {
       let statements = preparedOnPglite.get(db);
       if (!statements) preparedOnPglite.set(db, (statements = new Map()));
       const { serialize } = protocol;

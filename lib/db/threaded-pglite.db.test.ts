@@ -1,0 +1,86 @@
+// The embedded database in its worker thread (./threaded-pglite.ts) must behave as an in-process
+// PGlite for everything Parallax does with it — Prisma, raw SQL, named statements, transactions,
+// PostgreSQL's errors with their codes — while its statements run off the main thread.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { messages } from "@electric-sql/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "./migrate";
+import { openDatabase, type Database } from "./open-database";
+import { testDatabaseUrl } from "./test-database";
+
+describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker thread", () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({ kind: "memory", thread: true });
+    await applyMigrations(db.sql);
+  }, 60_000);
+  afterAll(() => db?.close());
+
+  it("serves Prisma and raw SQL, with PGlite's type parsers (arrays, dates, JSON)", async () => {
+    await db.prisma.researcher.create({ data: { email: "t@example.org", name: "T", passwordHash: "x" } });
+    expect(await db.prisma.researcher.findUnique({ where: { email: "t@example.org" }, select: { name: true } })).toEqual({ name: "T" });
+    const [row] = await db.sql.query<{ a: number[]; d: Date; j: unknown }>(`SELECT ARRAY[1, 2, NULL]::int[] AS a, timestamptz '2026-01-02 03:04:05Z' AS d, '{"k": [1]}'::jsonb AS j`);
+    expect(row).toEqual({ a: [1, 2, null], d: new Date("2026-01-02T03:04:05Z"), j: { k: [1] } });
+    // Named statements (the upload's hot path) are prepared once and reused.
+    for (const n of [1, 2, 3]) expect(await db.sql.query(`SELECT $1::int + 1 AS n`, [n], { name: "threaded-test" })).toEqual([{ n: n + 1 }]);
+  });
+
+  it("commits and rolls back transactions", async () => {
+    await db.sql.exec(`CREATE TABLE threaded_t (v int PRIMARY KEY)`);
+    await db.sql.transaction(async (tx) => {
+      await tx.query(`INSERT INTO threaded_t VALUES (1)`);
+    });
+    await expect(
+      db.sql.transaction(async (tx) => {
+        await tx.query(`INSERT INTO threaded_t VALUES (2)`);
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`INSERT INTO threaded_t VALUES (3)`);
+        throw new Error("again");
+      }),
+    ).rejects.toThrow("again");
+    expect(await db.sql.query(`SELECT v FROM threaded_t ORDER BY v`)).toEqual([{ v: 1 }]);
+  });
+
+  it("raises PostgreSQL's errors with their fields, as Prisma and our callers read them", async () => {
+    const error = await db.sql.query(`INSERT INTO threaded_t VALUES (1)`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(messages.DatabaseError);
+    expect(error).toMatchObject({ code: "23505", constraint: "threaded_t_pkey", severity: "ERROR" });
+    await expect(db.prisma.researcher.create({ data: { email: "t@example.org", name: "again", passwordHash: "x" } })).rejects.toMatchObject({ code: "P2002" });
+    // The session is usable afterwards.
+    expect(await db.sql.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+  });
+
+  it("leaves the main thread free while a statement runs", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 10);
+    try {
+      const started = performance.now();
+      await db.sql.query(`SELECT count(*) FROM generate_series(1, 3000000) g WHERE g % 7 = 0`);
+      const elapsed = performance.now() - started;
+      // In-process, the statement would hold the event loop for all of `elapsed`: no tick at all.
+      expect(elapsed).toBeGreaterThan(100);
+      expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 10 / 4));
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
+
+describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker thread, on disk", () => {
+  it("keeps its data across a close and a reopen, and rejects calls once closed", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "parallax-threaded-"));
+    const first = await openDatabase({ kind: "embedded", dataDir });
+    await first.sql.exec(`CREATE TABLE kept (v text); INSERT INTO kept VALUES ('across a restart')`);
+    await first.close();
+    await expect(first.sql.query(`SELECT 1`)).rejects.toThrow(/closed/);
+    const second = await openDatabase({ kind: "embedded", dataDir });
+    expect(await second.sql.query(`SELECT v FROM kept`)).toEqual([{ v: "across a restart" }]);
+    await second.close();
+  });
+});
