@@ -1,7 +1,8 @@
 // The embedded database in its worker thread (./threaded-pglite.ts) must behave as an in-process
 // PGlite for everything Parallax does with it — Prisma, raw SQL, named statements, transactions,
 // PostgreSQL's errors with their codes — while its statements run off the main thread.
-import { mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { messages } from "@electric-sql/pglite";
@@ -83,4 +84,18 @@ describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker threa
     expect(await second.sql.query(`SELECT v FROM kept`)).toEqual([{ v: "across a restart" }]);
     await second.close();
   });
+
+  it("lets a script that never closes it exit", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "parallax-threaded-"));
+    const script = path.join(dir, "forgets-to-close.ts");
+    writeFileSync(
+      script,
+      `import { openDatabase } from ${JSON.stringify(path.resolve("lib/db/open-database.ts"))};
+       const db = await openDatabase({ kind: "embedded", dataDir: ${JSON.stringify(dir)} });
+       console.log(JSON.stringify(await db.sql.query("SELECT 40 + 2 AS answer")));`,
+    );
+    const run = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", script], { encoding: "utf8", timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('[{"answer":42}]');
+  }, 90_000);
 });

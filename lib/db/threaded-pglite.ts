@@ -77,6 +77,8 @@ export class ThreadedPGlite extends BasePGlite {
   private constructor(dataDir: string | undefined, startParams: readonly string[]) {
     super();
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dataDir, startParams: [...startParams] }, name: "parallax-pglite" });
+    // The thread keeps the process alive only while a call waits for it (as an in-process database
+    // would not keep it alive at all): a script that ends without closing still exits.
     this.waitReady = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (message: { ready?: boolean; id?: number; result?: unknown; error?: SerializedError }) => {
         if (message.ready !== undefined) {
@@ -87,6 +89,7 @@ export class ThreadedPGlite extends BasePGlite {
         const call = this.pending.get(message.id!);
         if (!call) return;
         this.pending.delete(message.id!);
+        if (this.pending.size === 0) this.worker.unref();
         if (message.error) call.reject(toError(message.error));
         else call.resolve(message.result);
       });
@@ -100,6 +103,7 @@ export class ThreadedPGlite extends BasePGlite {
     const db = new ThreadedPGlite(dataDir, options.startParams);
     await db.waitReady;
     db.isReady = true;
+    db.worker.unref();
     // As PGlite does once ready: parsers and serializers for the database's array types.
     await (db as unknown as PGlite)._initArrayTypes();
     return db as unknown as PGlite;
@@ -118,6 +122,7 @@ export class ThreadedPGlite extends BasePGlite {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.size === 1) this.worker.ref();
       this.worker.postMessage({ id, method, args });
     });
   }
