@@ -87,7 +87,7 @@ describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker threa
 
   it("lets a script that never closes it exit", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "parallax-threaded-"));
-    const script = path.join(dir, "forgets-to-close.ts");
+    const script = path.join(dir, "forgets-to-close.mts");
     writeFileSync(
       script,
       `import { openDatabase } from ${JSON.stringify(path.resolve("lib/db/open-database.ts"))};
