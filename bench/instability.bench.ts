@@ -24,9 +24,9 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/migrate";
-import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, PGLITE_START_PARAMS } from "@/lib/db/open-database";
 import { pgliteDriver } from "@/lib/db/sql-driver";
+import { ThreadedPGlite } from "@/lib/db/threaded-pglite";
 import type { InstabilityReport } from "@/lib/instability/compute-instability-report";
 import { getInstabilityReport } from "@/lib/instability/sql/get-instability-report";
 import type { CaptureScope } from "@/lib/instability/sql/instability-filters";
@@ -145,9 +145,10 @@ const notes: string[] = [];
   }
 }
 
-// PGlite, file-backed and with the settings of the product's embedded database (opened directly for its COPY API).
+// PGlite, file-backed, with the settings of the product's embedded database and in a worker thread
+// as the server runs it (opened directly for its COPY API).
 {
-  const client = await PGlite.create(path.join(workDir, "pglite"), { startParams: [...PGLITE_START_PARAMS] });
+  const client = await ThreadedPGlite.create(path.join(workDir, "pglite"), { startParams: PGLITE_START_PARAMS });
   try {
     const sql = pgliteDriver(client);
     const loadSeconds = await loadParallax(sql, "pglite", copyChunkIntoPGlite(client));
