@@ -216,28 +216,18 @@ CREATE TRIGGER "Observation_revote_updated"
   AFTER UPDATE ON "Observation" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "parallax_revote_changed_observations"();
 
--- Observes a whole study's predictions again and recomputes its votes: for bulk loads that ran
--- without triggers (session_replication_role = replica). Holds the study's exclusive lock.
-CREATE OR REPLACE FUNCTION "parallax_rebuild_observations"(study text) RETURNS void
+-- Rebuilds a whole study's observations (the function of migration 20261126100000_observation,
+-- kept under a new name) and its votes: for bulk loads that ran without triggers
+-- (session_replication_role = replica). Holds the study's lock exclusive; the observation
+-- triggers leave this study's votes alone meanwhile.
+ALTER FUNCTION "parallax_rebuild_observations"(text) RENAME TO "parallax_observe_study";
+CREATE FUNCTION "parallax_rebuild_observations"(study text) RETURNS void
   LANGUAGE sql
   AS $$
   SELECT pg_advisory_xact_lock(0, hashtext(study));
   SELECT set_config('parallax.rebuilding_study', study, true);
   DELETE FROM "Vote" WHERE "studyId" = study;
-  DELETE FROM "Observation" WHERE "studyId" = study;
-  INSERT INTO "DeviceModelKey" ("key")
-    SELECT DISTINCT c."deviceModelKey" FROM "Capture" c WHERE c."studyId" = study
-  ON CONFLICT ("key") DO NOTHING;
-  INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
-                             "createdAt", "captureMethod", "backend", "label", "topIndices")
-  SELECT p."id", p."studyId", p."source", c."id", s."seq", d."seq", k."seq", c."createdAt", c."captureMethod", p."backend", p."top1Index",
-         "parallax_top_indices"(p."top")
-  FROM "Prediction" p
-  JOIN "Capture" c ON c."id" = p."captureId"
-  JOIN "Scene" s ON s."id" = c."sceneId"
-  JOIN "Device" d ON d."id" = c."deviceId"
-  JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
-  WHERE p."studyId" = study AND p."variant" = 'original';
+  SELECT "parallax_observe_study"(study);
   INSERT INTO "Vote" SELECT * FROM "ObservationVote" WHERE "studyId" = study;
   SELECT set_config('parallax.rebuilding_study', '', true);
 $$;
