@@ -4,7 +4,7 @@
 // scene is unstable here exactly when the instability report counts it so.
 import "server-only";
 import type { SqlDriver } from "@/lib/db/sql-driver";
-import { prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
+import { inOneSnapshot, prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
 import { readCount } from "@/lib/instability/sql/read-count";
 import { compareKeys } from "@/lib/instability/types";
 import type { ChartData } from "./get-study-charts";
@@ -39,8 +39,8 @@ const toIso = (value: Date | string | null) => (value === null ? null : new Date
 export async function listDivergentScenes(sql: SqlDriver, studyId: string, query: DivergentScenesQuery): Promise<ChartData<typeof divergentScenesResponseSchema>> {
   const { scope, filters, labels } = await resolveStudyScope(sql, studyId, query);
   const classRef = (index: number) => ({ index, label: labels[index] ?? null });
-  const body = await sql.transaction(async (tx) => {
-    await prepareVoteTables(tx, scope);
+  const body = await inOneSnapshot(sql, async (tx) => {
+    await prepareVoteTables(tx, scope, undefined, { oneSnapshot: true });
     const params: unknown[] = [];
     const where = [query.show === "unstable" ? "s.is_unstable" : "s.is_eligible"];
     if (query.q) where.push(`strpos(lower(sc.key), lower($${params.push(query.q)})) > 0`);

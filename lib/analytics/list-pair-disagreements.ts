@@ -5,7 +5,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { SqlDriver } from "@/lib/db/sql-driver";
-import { prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
+import { inOneSnapshot, prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
 import { readCount } from "@/lib/instability/sql/read-count";
 import type { ChartData } from "./get-study-charts";
 import { pairScenesResponseSchema, type pairScenesQuerySchema } from "./dashboard-schemas";
@@ -17,8 +17,8 @@ type PairScenesQuery = Omit<z.output<typeof pairScenesQuerySchema>, "format">;
 export async function listPairDisagreements(sql: SqlDriver, studyId: string, query: PairScenesQuery): Promise<ChartData<typeof pairScenesResponseSchema>> {
   const { scope, filters, labels } = await resolveStudyScope(sql, studyId, query);
   const { a, b } = query;
-  const body = await sql.transaction(async (tx) => {
-    await prepareVoteTables(tx, scope);
+  const body = await inOneSnapshot(sql, async (tx) => {
+    await prepareVoteTables(tx, scope, undefined, { oneSnapshot: true });
     const [counts] = await tx.query<Record<string, unknown>>(
       `SELECT count(*)::int AS shared, count(*) FILTER (WHERE va.label <> vb.label)::int AS disagreements
        FROM px_votes va JOIN px_votes vb ON vb.scene_seq = va.scene_seq

@@ -9,7 +9,7 @@ import "server-only";
 import { resolveStudyScope, type AppliedFilters } from "@/lib/analytics/study-scope";
 import type { SqlDriver, SqlExecutor } from "@/lib/db/sql-driver";
 import { assembleInstabilityReport, DEFAULT_TOP_K, type InstabilityReport } from "@/lib/instability/compute-instability-report";
-import { prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
+import { inOneSnapshot, prepareVoteTables } from "@/lib/instability/sql/prepare-vote-tables";
 import { queryInstabilityCounts, voteTableRows } from "@/lib/instability/sql/query-instability-counts";
 import { readCount } from "@/lib/instability/sql/read-count";
 import { compareKeys } from "@/lib/instability/types";
@@ -131,10 +131,9 @@ export async function planDatasetExport(sql: SqlDriver, studyId: string, options
   const labelsValue = parseJson(study.labels);
   const labels = Array.isArray(labelsValue) ? labelsValue.map(String) : [];
 
-  const { snapshot, report } = await sql.transaction(async (tx) => {
-    // One snapshot for every statement below (PostgreSQL's default would take one per statement).
-    await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    await prepareVoteTables(tx, scope, undefined, { topK: DEFAULT_TOP_K });
+  // One snapshot for every statement below (PostgreSQL's default would take one per statement).
+  const { snapshot, report } = await inOneSnapshot(sql, async (tx) => {
+    await prepareVoteTables(tx, scope, undefined, { topK: DEFAULT_TOP_K, oneSnapshot: true });
     const counts = await queryInstabilityCounts(tx, DEFAULT_TOP_K, voteTableRows());
     return { snapshot: await readSnapshot(tx, studyId, options.divergentOnly), report: assembleInstabilityReport(counts) };
   });

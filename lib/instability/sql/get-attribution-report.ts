@@ -10,7 +10,7 @@ import type { AttributionReport } from "../compute-attribution-report";
 import { summariseFlipGroups, toKeyedRatios } from "../compute-flip-rates";
 import { toRatio, type Ratio } from "../types";
 import { buildCaptureScope, type CaptureScope } from "./instability-filters";
-import { dropVoteTables, prepareVoteTables } from "./prepare-vote-tables";
+import { dropVoteTables, inOneSnapshot, prepareVoteTables } from "./prepare-vote-tables";
 import { readCount } from "./read-count";
 import { POSTGRES_DIALECT } from "./sql-dialect";
 
@@ -22,7 +22,7 @@ async function readLabelInstability(tx: SqlExecutor): Promise<Ratio> {
 }
 
 export async function getAttributionReport(sql: SqlDriver, scope: Omit<CaptureScope, "source">): Promise<AttributionReport> {
-  return sql.transaction(async (tx) => {
+  return inOneSnapshot(sql, async (tx) => {
     const deviceScope: CaptureScope = { ...scope, source: "device" };
     const { from, where, params } = buildCaptureScope(deviceScope, POSTGRES_DIALECT);
     const flipRows = await tx.query<Record<string, unknown> & { model: string; backend: string }>(
@@ -44,11 +44,11 @@ export async function getAttributionReport(sql: SqlDriver, scope: Omit<CaptureSc
       [...probeScope.params, [...COMPRESSION_PROBE_VARIANTS]],
     );
 
-    await prepareVoteTables(tx, deviceScope);
+    await prepareVoteTables(tx, deviceScope, undefined, { oneSnapshot: true });
     const deviceInstability = await readLabelInstability(tx);
     await tx.query(POSTGRES_DIALECT.createTempTable("px_device_scenes", `SELECT scene_seq, is_unstable FROM px_scenes`));
     await dropVoteTables(tx);
-    await prepareVoteTables(tx, { ...scope, source: "reference" });
+    await prepareVoteTables(tx, { ...scope, source: "reference" }, undefined, { oneSnapshot: true });
     const captureInstability = await readLabelInstability(tx);
     const [stabilised] = await tx.query<Record<string, unknown>>(
       `SELECT count(*)::int AS comparable, count(*) FILTER (WHERE NOT r.is_unstable)::int AS stabilised

@@ -6,7 +6,7 @@ import type { SqlDriver } from "@/lib/db/sql-driver";
 import type { BootstrapOptions } from "../compute-bootstrap-interval";
 import { assembleInstabilityReport, type InstabilityReport } from "../compute-instability-report";
 import { isWholeSource, type CaptureScope } from "./instability-filters";
-import { prepareVoteTables } from "./prepare-vote-tables";
+import { inOneSnapshot, prepareVoteTables } from "./prepare-vote-tables";
 import { queryInstabilityCounts, storedVoteRows, voteTableRows } from "./query-instability-counts";
 import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
 
@@ -16,15 +16,18 @@ export async function getInstabilityReport(
   options: { k: number } & BootstrapOptions,
   dialect: SqlDialect = POSTGRES_DIALECT,
 ): Promise<InstabilityReport> {
-  const counts = await sql.transaction(async (tx) => {
-    // One snapshot for every statement: the counts of one moment, whatever uploads commit meanwhile.
-    if (dialect.oneSnapshot) await tx.exec(dialect.oneSnapshot);
-    if (dialect.keepsVotes && isWholeSource(scope)) {
-      for (const statement of dialect.setup) await tx.exec(statement);
-      return queryInstabilityCounts(tx, options.k, storedVoteRows(scope.studyId, scope.source));
-    }
-    await prepareVoteTables(tx, scope, dialect, { topK: options.k, sceneTable: false });
-    return queryInstabilityCounts(tx, options.k, voteTableRows(dialect));
-  });
+  // One snapshot for every statement: the counts of one moment, whatever uploads commit meanwhile.
+  const counts = await inOneSnapshot(
+    sql,
+    async (tx) => {
+      if (dialect.keepsVotes && isWholeSource(scope)) {
+        for (const statement of dialect.setup) await tx.exec(statement);
+        return queryInstabilityCounts(tx, options.k, storedVoteRows(scope.studyId, scope.source));
+      }
+      await prepareVoteTables(tx, scope, dialect, { topK: options.k, sceneTable: false });
+      return queryInstabilityCounts(tx, options.k, voteTableRows(dialect));
+    },
+    dialect,
+  );
   return assembleInstabilityReport(counts, options);
 }

@@ -4,12 +4,12 @@ import type { SqlDriver } from "@/lib/db/sql-driver";
 import type { ClassInstability } from "../compute-per-class-instability";
 import { toRatio } from "../types";
 import type { CaptureScope } from "./instability-filters";
-import { prepareVoteTables } from "./prepare-vote-tables";
+import { inOneSnapshot, prepareVoteTables } from "./prepare-vote-tables";
 import { readCount } from "./read-count";
 
 export async function getPerClassInstability(sql: SqlDriver, scope: CaptureScope): Promise<ClassInstability[]> {
-  const rows = await sql.transaction(async (tx) => {
-    await prepareVoteTables(tx, scope);
+  const rows = await inOneSnapshot(sql, async (tx) => {
+    await prepareVoteTables(tx, scope, undefined, { oneSnapshot: true });
     return tx.query<Record<string, unknown>>(
       `SELECT COALESCE(ground_truth, majority_label) AS class_index, count(*)::int AS eligible,
               count(*) FILTER (WHERE is_unstable)::int AS unstable, count(*) FILTER (WHERE ground_truth IS NOT NULL)::int AS by_truth

@@ -1,8 +1,9 @@
 // Builds, inside the caller's transaction, the temporary tables every instability query reads:
 //   px_obs    one row per counted prediction (scene, device model, device, capture, label …)
-//   px_groups one row per (scene, device model): capture count, lowest label (the vote when alone)
-//   px_repeated the (scene, device model) groups with several captures
-//   px_votes  one row per (scene, device model): the vote, aggregated in the database
+//   px_votes  one row per (scene, device model): the vote, aggregated in the database — computed
+//             here (with px_groups, one row per group with its capture count and lowest label, and
+//             px_repeated, the groups with several captures), or read from "Vote", the votes the
+//             database keeps, for a study's whole source in a one-snapshot transaction
 //   px_scenes one row per scene with votes: vote count, distinct labels, majority, ground truth
 // Scenes, device models and devices are their small stable numbers (scene_seq = "Scene".seq,
 // model_seq = "DeviceModelKey".seq, device_seq = "Device".seq; px_scenes also carries the scene's
@@ -13,9 +14,21 @@
 // top-1, ties to the label whose earliest capture (createdAt, then id in byte order) is earliest.
 // Single-capture groups (most of them) take a hash-aggregate fast path; only groups with repeats
 // are sorted.
-import type { SqlExecutor } from "@/lib/db/sql-driver";
-import { buildObservationScope, type CaptureScope } from "./instability-filters";
+import type { SqlDriver, SqlExecutor } from "@/lib/db/sql-driver";
+import { buildObservationScope, isWholeSource, type CaptureScope } from "./instability-filters";
 import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
+
+/**
+ * Runs fn in a transaction whose statements all see one snapshot (REPEATABLE READ on PostgreSQL),
+ * so that vote tables may be built from the votes the database keeps alongside the observations:
+ * prepareVoteTables(…, { oneSnapshot: true }) inside it.
+ */
+export function inOneSnapshot<T>(sql: SqlDriver, fn: (tx: SqlExecutor) => Promise<T>, dialect: SqlDialect = POSTGRES_DIALECT): Promise<T> {
+  return sql.transaction(async (tx) => {
+    if (dialect.oneSnapshot) await tx.exec(dialect.oneSnapshot);
+    return fn(tx);
+  });
+}
 
 /** Creates a temporary table and gives the planner its statistics. */
 export async function createAnalysedTable(tx: SqlExecutor, dialect: SqlDialect, name: string, select: string, params?: unknown[]) {
@@ -27,13 +40,17 @@ export async function createAnalysedTable(tx: SqlExecutor, dialect: SqlDialect, 
 /**
  * `topK`: also carry each vote's top-k list (the first k class indices of its deciding
  * prediction's stored top list) as px_obs.top_k and px_votes.top_k. `sceneTable: false`: no
- * px_scenes (the instability report counts scene facts from the votes itself).
+ * px_scenes (the instability report counts scene facts from the votes itself). `oneSnapshot`: the
+ * caller's transaction sees one snapshot (inOneSnapshot); then a study's whole source (no filters)
+ * takes px_votes from the votes the database keeps ("Vote") instead of computing them (~2 s less on
+ * a million predictions). Otherwise the votes are computed: px_obs and px_votes would come from
+ * two statements, and under READ COMMITTED an upload committed between them would show.
  */
 export async function prepareVoteTables(
   tx: SqlExecutor,
   scope: CaptureScope,
   dialect: SqlDialect = POSTGRES_DIALECT,
-  options: { topK?: number; sceneTable?: boolean } = {},
+  options: { topK?: number; sceneTable?: boolean; oneSnapshot?: boolean } = {},
 ): Promise<void> {
   for (const statement of dialect.setup) await tx.exec(statement);
   const { where, params } = buildObservationScope(scope, dialect);
@@ -48,6 +65,40 @@ export async function prepareVoteTables(
      FROM "Observation" o WHERE ${where}`,
     params,
   );
+  if (options.oneSnapshot && dialect.keepsVotes && isWholeSource(scope)) {
+    await createAnalysedTable(
+      tx,
+      dialect,
+      "px_votes",
+      `SELECT "sceneSeq" AS scene_seq, "deviceModelSeq" AS model_seq, label, captures, "capturesForLabel" AS captures_for_label, "predictionId" AS prediction_id
+              ${topK ? `, "topIndices"[1:${topK}] AS top_k` : ""}
+       FROM "Vote" WHERE "studyId" = $1 AND source = $2`,
+      [scope.studyId, scope.source],
+    );
+  } else await computeVotes(tx, dialect, topK);
+  if (options.sceneTable === false) return;
+  await createAnalysedTable(
+    tx,
+    dialect,
+    "px_scenes",
+    `WITH label_counts AS (
+         SELECT scene_seq, label, count(*)::int AS c FROM px_votes GROUP BY scene_seq, label
+       ), majority AS (
+         SELECT DISTINCT ON (scene_seq) scene_seq, label AS majority_label FROM label_counts ORDER BY scene_seq, c DESC, label
+       ), totals AS (
+         SELECT scene_seq, sum(c)::int AS votes, count(*)::int AS distinct_labels FROM label_counts GROUP BY scene_seq
+       )
+       SELECT t.scene_seq, s.id AS scene_id, t.votes, t.distinct_labels, t.votes >= 2 AS is_eligible, t.votes >= 2 AND t.distinct_labels > 1 AS is_unstable,
+              m.majority_label, s."labelIndex" AS ground_truth, COALESCE(lc.c, 0) AS correct_votes
+       FROM totals t
+       JOIN majority m ON m.scene_seq = t.scene_seq
+       JOIN "Scene" s ON s.seq = t.scene_seq
+       LEFT JOIN label_counts lc ON lc.scene_seq = t.scene_seq AND lc.label = s."labelIndex"`,
+  );
+}
+
+/** px_groups, px_repeated and px_votes computed from px_obs (the vote rule, as the view "ObservationVote" states it). */
+async function computeVotes(tx: SqlExecutor, dialect: SqlDialect, topK: number | undefined): Promise<void> {
   const topKColumn = topK ? ", top_k" : "";
   await createAnalysedTable(
     tx,
@@ -81,28 +132,9 @@ export async function prepareVoteTables(
        UNION ALL
        SELECT scene_seq, model_seq, label, n, c, prediction_id${topKColumn} FROM decided`,
   );
-  if (options.sceneTable === false) return;
-  await createAnalysedTable(
-    tx,
-    dialect,
-    "px_scenes",
-    `WITH label_counts AS (
-         SELECT scene_seq, label, count(*)::int AS c FROM px_votes GROUP BY scene_seq, label
-       ), majority AS (
-         SELECT DISTINCT ON (scene_seq) scene_seq, label AS majority_label FROM label_counts ORDER BY scene_seq, c DESC, label
-       ), totals AS (
-         SELECT scene_seq, sum(c)::int AS votes, count(*)::int AS distinct_labels FROM label_counts GROUP BY scene_seq
-       )
-       SELECT t.scene_seq, s.id AS scene_id, t.votes, t.distinct_labels, t.votes >= 2 AS is_eligible, t.votes >= 2 AND t.distinct_labels > 1 AS is_unstable,
-              m.majority_label, s."labelIndex" AS ground_truth, COALESCE(lc.c, 0) AS correct_votes
-       FROM totals t
-       JOIN majority m ON m.scene_seq = t.scene_seq
-       JOIN "Scene" s ON s.seq = t.scene_seq
-       LEFT JOIN label_counts lc ON lc.scene_seq = t.scene_seq AND lc.label = s."labelIndex"`,
-  );
 }
 
 /** Drops the vote tables so another scope can be prepared in the same transaction. */
 export async function dropVoteTables(tx: SqlExecutor): Promise<void> {
-  await tx.exec("DROP TABLE px_obs; DROP TABLE px_groups; DROP TABLE px_repeated; DROP TABLE px_votes; DROP TABLE px_scenes");
+  await tx.exec("DROP TABLE px_obs; DROP TABLE IF EXISTS px_groups; DROP TABLE IF EXISTS px_repeated; DROP TABLE px_votes; DROP TABLE px_scenes");
 }
