@@ -29,8 +29,7 @@ parentPort.on("message", async ({ id, method, args }) => {
   try {
     let result;
     let transfer = [];
-    if (method === "query") result = await db.query(args[0], args[1], args[2]);
-    else if (method === "execProtocol") result = (await db.execProtocol(args[0], args[1])).messages;
+    if (method === "execProtocol") result = (await db.execProtocol(args[0], args[1])).messages;
     else if (method === "execProtocolRaw") {
       result = await db.execProtocolRaw(args[0], args[1]);
       transfer = [result.buffer];
@@ -53,10 +52,6 @@ PGlite.create(workerData.dataDir, { startParams: workerData.startParams }).then(
 
 /** PGlite's base class (not exported by name): query, exec, transaction, describeQuery, parsers, serializers. */
 const BasePGlite = Object.getPrototypeOf(PGlite) as abstract new () => object;
-const baseQuery = (BasePGlite.prototype as { query: (this: unknown, ...args: unknown[]) => Promise<unknown> }).query;
-
-/** Query options that can cross to the worker as they are (no parser or serializer functions, no callbacks). */
-const PLAIN_QUERY_OPTIONS = new Set(["rowMode", "paramTypes"]);
 
 function toError(serialized: SerializedError): Error {
   if (serialized.name === "error" && typeof serialized.fields.length === "number") {
@@ -138,16 +133,6 @@ export class ThreadedPGlite extends BasePGlite {
 
   get closed(): boolean {
     return this.isClosed;
-  }
-
-  /**
-   * PGlite's query() takes several protocol exchanges (parse, describe, bind, execute), each a
-   * message to the worker here; a query without callbacks or custom parsers runs there whole, in one.
-   */
-  async query(sql: string, params?: unknown[], options?: Record<string, unknown>): Promise<unknown> {
-    if (options && Object.keys(options).some((key) => !PLAIN_QUERY_OPTIONS.has(key))) return baseQuery.call(this, sql, params, options);
-    await this._checkReady();
-    return this._runExclusiveTransaction(() => this._runExclusiveQuery(() => this.call("query", sql, params, options)));
   }
 
   async execProtocol(message: Uint8Array, options: ExecProtocolOptions = {}): Promise<ExecProtocolResult> {
