@@ -90,16 +90,10 @@ $$;
 -- however many captures the group has: the group's first observation is its vote; one more
 -- capture of the voted label may be the earlier deciding one; another label takes the vote when
 -- its count passes the vote's, or equals it with an earlier earliest capture.
-CREATE OR REPLACE FUNCTION "parallax_observe_prediction"() RETURNS trigger
+CREATE FUNCTION "parallax_vote_observation"() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 DECLARE
-  scene integer;
-  model integer;
-  top1 integer;
-  top integer[];
-  created timestamptz(3);
-  capture text;
   vote record;
   label_count integer;
   -- Set when the new observation's label decides the vote: its earliest capture.
@@ -109,51 +103,35 @@ DECLARE
   first_created timestamptz(3);
   first_top integer[];
 BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    DELETE FROM "Observation" WHERE "predictionId" = OLD."id";
-  END IF;
-  IF NEW."variant" <> 'original' THEN
-    RETURN NULL;
-  END IF;
-  INSERT INTO "Observation" ("predictionId", "studyId", "source", "captureId", "sceneSeq", "deviceSeq", "deviceModelSeq",
-                             "createdAt", "captureMethod", "backend", "label", "topIndices")
-  -- The key is almost always numbered already: a join, and the numbering function only for a new key.
-  SELECT NEW."id", NEW."studyId", NEW."source", c."id", s."seq", d."seq", COALESCE(k."seq", "parallax_device_model_seq"(c."deviceModelKey")),
-         c."createdAt", c."captureMethod", NEW."backend", NEW."top1Index", "parallax_top_indices"(NEW."top")
-  FROM "Capture" c JOIN "Scene" s ON s."id" = c."sceneId" JOIN "Device" d ON d."id" = c."deviceId"
-  LEFT JOIN "DeviceModelKey" k ON k."key" = c."deviceModelKey"
-  WHERE c."id" = NEW."captureId"
-  RETURNING "sceneSeq", "deviceModelSeq", "label", "topIndices", "createdAt", "captureId" INTO scene, model, top1, top, created, capture;
-  IF NOT FOUND THEN
-    RETURN NULL;
-  END IF;
-
   -- The study's lock shared, then the group's (see the top of this file).
-  PERFORM pg_advisory_xact_lock_shared(0, hashtext(NEW."studyId")), pg_advisory_xact_lock(scene, model);
+  PERFORM pg_advisory_xact_lock_shared(0, hashtext(NEW."studyId")), pg_advisory_xact_lock(NEW."sceneSeq", NEW."deviceModelSeq");
   -- From here on each statement sees the vote and the observations as the lock's last holder left them.
-  INSERT INTO "Vote" VALUES (NEW."studyId", NEW."source", scene, model, top1, 1, 1, NEW."id", capture, created, top, "parallax_vote_text"(model, top1, top))
+  INSERT INTO "Vote" VALUES (NEW."studyId", NEW."source", NEW."sceneSeq", NEW."deviceModelSeq", NEW."label", 1, 1, NEW."predictionId",
+                             NEW."captureId", NEW."createdAt", NEW."topIndices", "parallax_vote_text"(NEW."deviceModelSeq", NEW."label", NEW."topIndices"))
   ON CONFLICT ("studyId", "source", "sceneSeq", "deviceModelSeq") DO NOTHING;
   IF FOUND THEN
     RETURN NULL; -- the group's first observation is its vote
   END IF;
   SELECT v."label", v."capturesForLabel", v."createdAt", v."captureId" INTO vote
-  FROM "Vote" v WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = scene AND v."deviceModelSeq" = model;
-  IF top1 = vote."label" THEN
+  FROM "Vote" v WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = NEW."sceneSeq" AND v."deviceModelSeq" = NEW."deviceModelSeq";
+  IF NEW."label" = vote."label" THEN
     label_count := vote."capturesForLabel" + 1;
-    IF created < vote."createdAt" OR (created = vote."createdAt" AND capture COLLATE "C" < vote."captureId" COLLATE "C") THEN
+    IF NEW."createdAt" < vote."createdAt" OR (NEW."createdAt" = vote."createdAt" AND NEW."captureId" COLLATE "C" < vote."captureId" COLLATE "C") THEN
       decides := true;
-      first_prediction := NEW."id";
-      first_capture := capture;
-      first_created := created;
-      first_top := top;
+      first_prediction := NEW."predictionId";
+      first_capture := NEW."captureId";
+      first_created := NEW."createdAt";
+      first_top := NEW."topIndices";
     END IF;
   ELSE
     SELECT count(*)::int INTO label_count FROM "Observation" o
-    WHERE o."sceneSeq" = scene AND o."deviceModelSeq" = model AND o."label" = top1 AND o."studyId" = NEW."studyId" AND o."source" = NEW."source";
+    WHERE o."sceneSeq" = NEW."sceneSeq" AND o."deviceModelSeq" = NEW."deviceModelSeq" AND o."label" = NEW."label"
+      AND o."studyId" = NEW."studyId" AND o."source" = NEW."source";
     IF label_count >= vote."capturesForLabel" THEN
       SELECT o."predictionId", o."captureId", o."createdAt", o."topIndices" INTO first_prediction, first_capture, first_created, first_top
       FROM "Observation" o
-      WHERE o."sceneSeq" = scene AND o."deviceModelSeq" = model AND o."label" = top1 AND o."studyId" = NEW."studyId" AND o."source" = NEW."source"
+      WHERE o."sceneSeq" = NEW."sceneSeq" AND o."deviceModelSeq" = NEW."deviceModelSeq" AND o."label" = NEW."label"
+        AND o."studyId" = NEW."studyId" AND o."source" = NEW."source"
       ORDER BY o."createdAt", o."captureId" COLLATE "C" LIMIT 1;
       -- More captures, or as many with an earlier earliest capture.
       decides := label_count > vote."capturesForLabel"
@@ -162,18 +140,23 @@ BEGIN
   END IF;
   IF NOT decides THEN
     -- The vote stands: one more capture, and one more for its label when the label is the voted one.
-    UPDATE "Vote" v SET "captures" = v."captures" + 1, "capturesForLabel" = CASE WHEN top1 = vote."label" THEN label_count ELSE v."capturesForLabel" END
-    WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = scene AND v."deviceModelSeq" = model;
+    UPDATE "Vote" v SET "captures" = v."captures" + 1, "capturesForLabel" = CASE WHEN NEW."label" = vote."label" THEN label_count ELSE v."capturesForLabel" END
+    WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = NEW."sceneSeq" AND v."deviceModelSeq" = NEW."deviceModelSeq";
   ELSE
-    -- The label top1 decides now, by its earliest capture.
-    UPDATE "Vote" v SET "label" = top1, "captures" = v."captures" + 1, "capturesForLabel" = label_count,
+    -- The new observation's label decides now, by its earliest capture.
+    UPDATE "Vote" v SET "label" = NEW."label", "captures" = v."captures" + 1, "capturesForLabel" = label_count,
       "predictionId" = first_prediction, "captureId" = first_capture, "createdAt" = first_created,
-      "topIndices" = first_top, "text" = "parallax_vote_text"(model, top1, first_top)
-    WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = scene AND v."deviceModelSeq" = model;
+      "topIndices" = first_top, "text" = "parallax_vote_text"(NEW."deviceModelSeq", NEW."label", first_top)
+    WHERE v."studyId" = NEW."studyId" AND v."source" = NEW."source" AND v."sceneSeq" = NEW."sceneSeq" AND v."deviceModelSeq" = NEW."deviceModelSeq";
   END IF;
   RETURN NULL;
 END
 $$;
+-- parallax_rebuild_observations rebuilds a whole study's votes itself.
+CREATE TRIGGER "Observation_vote_inserted"
+  AFTER INSERT ON "Observation"
+  FOR EACH ROW WHEN (NEW."studyId" IS DISTINCT FROM current_setting('parallax.rebuilding_study', true))
+  EXECUTE FUNCTION "parallax_vote_observation"();
 
 -- Observations removed (a prediction or capture deleted, a prediction changed) or moved (a
 -- capture's facts changed): the groups they left and joined are recomputed. One call per
