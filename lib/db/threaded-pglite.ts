@@ -25,21 +25,21 @@ const serializeError = (error) => ({
   fields: error && typeof error === "object" ? Object.fromEntries(Object.entries(error).filter(([, v]) => typeof v !== "function")) : {},
 });
 let db;
+const CALLS = {
+  // The messages are what the client parses; the raw bytes are not sent along.
+  execProtocol: async (message, options) => (await db.execProtocol(message, options)).messages,
+  execProtocolRaw: (message, options) => db.execProtocolRaw(message, options),
+  syncToFs: () => db.syncToFs(),
+  _handleBlob: (blob) => db._handleBlob(blob),
+  _getWrittenBlob: () => db._getWrittenBlob(),
+  _cleanupBlob: () => db._cleanupBlob(),
+  close: () => db.close(),
+};
 parentPort.on("message", async ({ id, method, args }) => {
   try {
-    let result;
-    let transfer = [];
-    if (method === "execProtocol") result = (await db.execProtocol(args[0], args[1])).messages;
-    else if (method === "execProtocolRaw") {
-      result = await db.execProtocolRaw(args[0], args[1]);
-      transfer = [result.buffer];
-    } else if (method === "syncToFs") await db.syncToFs();
-    else if (method === "_handleBlob") await db._handleBlob(args[0]);
-    else if (method === "_getWrittenBlob") result = await db._getWrittenBlob();
-    else if (method === "_cleanupBlob") await db._cleanupBlob();
-    else if (method === "close") await db.close();
-    else throw new Error("threaded PGlite: unknown call " + method);
-    parentPort.postMessage({ id, result }, transfer);
+    if (!Object.hasOwn(CALLS, method)) throw new Error("threaded PGlite: unknown call " + method);
+    const result = await CALLS[method](...args);
+    parentPort.postMessage({ id, result }, method === "execProtocolRaw" ? [result.buffer] : []);
   } catch (error) {
     parentPort.postMessage({ id, error: serializeError(error) });
   }
@@ -180,10 +180,6 @@ export class ThreadedPGlite extends BasePGlite {
 
   _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T> {
     return this.transactionMutex.runExclusive(fn);
-  }
-
-  async _runExclusiveListen<T>(fn: () => Promise<T>): Promise<T> {
-    return fn();
   }
 
   async listen(): Promise<never> {

@@ -14,8 +14,10 @@ export const MISSING_TOP_ENTRY = -2147483648;
  * Reads a scene's vote text as the database writes it ("parallax_vote_text" in
  * prisma/migrations/20261127000000_vote): per vote "model label top1 top2 …" (decimal integers
  * separated by spaces, "n" for a missing top entry), votes separated by commas, into packed votes.
+ * `modelNumber` turns the text's device-model number into the packed one (e.g. the database's
+ * "DeviceModelKey".seq into a position in key order); it throws for a model it does not know.
  */
-export function parseVoteText(text: string): Int32Array {
+export function parseVoteText(text: string, modelNumber: (model: number) => number = (model) => model): Int32Array {
   const out: number[] = [];
   let countAt = -1;
   let value = 0;
@@ -24,7 +26,7 @@ export function parseVoteText(text: string): Int32Array {
   let field = 0;
   const endNumber = () => {
     if (digits === 0) throw new Error(`vote text: malformed near offset ${out.length}`);
-    out.push(negative ? -value : value);
+    out.push(field === 0 ? modelNumber(negative ? -value : value) : negative ? -value : value);
     if (field === 1) {
       countAt = out.length;
       out.push(0);

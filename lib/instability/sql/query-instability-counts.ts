@@ -67,7 +67,13 @@ export async function queryInstabilityCounts(tx: SqlExecutor, k: number, rows: I
     captures += readCount(row.captures);
   }
   const keys = [...models.keys()].sort(compareKeys);
+  // Device-model numbers in the vote text are the database's ("DeviceModelKey".seq): renumbered in key order.
   const numberOfSeq = new Map(keys.map((key, i) => [models.get(key)!.seq, i]));
+  const modelNumber = (seq: number) => {
+    const number = numberOfSeq.get(seq);
+    if (number === undefined) throw new Error(`instability counts: a vote of device model ${seq} without observations`);
+    return number;
+  };
 
   const scenes = await tx.query<{ truth: unknown; votes: string }>(
     `SELECT s."labelIndex" AS truth, v.votes FROM (${rows.sceneVotes}) v JOIN "Scene" s ON s.seq = v.scene_seq`,
@@ -82,13 +88,7 @@ export async function queryInstabilityCounts(tx: SqlExecutor, k: number, rows: I
   within.catch(() => {}); // awaited below; a failure of the counting first must not leave it unhandled
   const tally = new SceneVoteTally(keys.length, k);
   for (const scene of scenes) {
-    const packed = parseVoteText(scene.votes);
-    // Device-model numbers in the text are the database's ("DeviceModelKey".seq): renumbered in key order.
-    for (let at = 0; at < packed.length; at += 3 + packed[at + 2]!) {
-      const number = numberOfSeq.get(packed[at]!);
-      if (number === undefined) throw new Error(`instability counts: a vote of device model ${packed[at]} without observations`);
-      packed[at] = number;
-    }
+    const packed = parseVoteText(scene.votes, modelNumber);
     tally.addScene(scene.truth === null || scene.truth === undefined ? null : readCount(scene.truth), packed);
   }
   const tallies = tally.result(keys);
