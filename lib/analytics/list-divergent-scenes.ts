@@ -40,7 +40,7 @@ export async function listDivergentScenes(sql: SqlDriver, studyId: string, query
   const { scope, filters, labels } = await resolveStudyScope(sql, studyId, query);
   const classRef = (index: number) => ({ index, label: labels[index] ?? null });
   const body = await inOneSnapshot(sql, async (tx) => {
-    await prepareVoteTables(tx, scope, undefined, { oneSnapshot: true });
+    await prepareVoteTables(tx, scope);
     const params: unknown[] = [];
     const where = [query.show === "unstable" ? "s.is_unstable" : "s.is_eligible"];
     if (query.q) where.push(`strpos(lower(sc.key), lower($${params.push(query.q)})) > 0`);

@@ -18,7 +18,7 @@ export async function listPairDisagreements(sql: SqlDriver, studyId: string, que
   const { scope, filters, labels } = await resolveStudyScope(sql, studyId, query);
   const { a, b } = query;
   const body = await inOneSnapshot(sql, async (tx) => {
-    await prepareVoteTables(tx, scope, undefined, { oneSnapshot: true });
+    await prepareVoteTables(tx, scope);
     const [counts] = await tx.query<Record<string, unknown>>(
       `SELECT count(*)::int AS shared, count(*) FILTER (WHERE va.label <> vb.label)::int AS disagreements
        FROM px_votes va JOIN px_votes vb ON vb.scene_seq = va.scene_seq

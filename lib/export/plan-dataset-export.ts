@@ -133,7 +133,7 @@ export async function planDatasetExport(sql: SqlDriver, studyId: string, options
 
   // One snapshot for every statement below (PostgreSQL's default would take one per statement).
   const { snapshot, report } = await inOneSnapshot(sql, async (tx) => {
-    await prepareVoteTables(tx, scope, undefined, { topK: DEFAULT_TOP_K, oneSnapshot: true });
+    await prepareVoteTables(tx, scope, undefined, { topK: DEFAULT_TOP_K });
     const counts = await queryInstabilityCounts(tx, DEFAULT_TOP_K, voteTableRows());
     return { snapshot: await readSnapshot(tx, studyId, options.divergentOnly), report: assembleInstabilityReport(counts) };
   });

@@ -44,11 +44,11 @@ export async function getAttributionReport(sql: SqlDriver, scope: Omit<CaptureSc
       [...probeScope.params, [...COMPRESSION_PROBE_VARIANTS]],
     );
 
-    await prepareVoteTables(tx, deviceScope, undefined, { oneSnapshot: true });
+    await prepareVoteTables(tx, deviceScope);
     const deviceInstability = await readLabelInstability(tx);
     await tx.query(POSTGRES_DIALECT.createTempTable("px_device_scenes", `SELECT scene_seq, is_unstable FROM px_scenes`));
     await dropVoteTables(tx);
-    await prepareVoteTables(tx, { ...scope, source: "reference" }, undefined, { oneSnapshot: true });
+    await prepareVoteTables(tx, { ...scope, source: "reference" });
     const captureInstability = await readLabelInstability(tx);
     const [stabilised] = await tx.query<Record<string, unknown>>(
       `SELECT count(*)::int AS comparable, count(*) FILTER (WHERE NOT r.is_unstable)::int AS stabilised

@@ -9,7 +9,7 @@ import { readCount } from "./read-count";
 
 export async function getPerClassInstability(sql: SqlDriver, scope: CaptureScope): Promise<ClassInstability[]> {
   const rows = await inOneSnapshot(sql, async (tx) => {
-    await prepareVoteTables(tx, scope, undefined, { oneSnapshot: true });
+    await prepareVoteTables(tx, scope);
     return tx.query<Record<string, unknown>>(
       `SELECT COALESCE(ground_truth, majority_label) AS class_index, count(*)::int AS eligible,
               count(*) FILTER (WHERE is_unstable)::int AS unstable, count(*) FILTER (WHERE ground_truth IS NOT NULL)::int AS by_truth

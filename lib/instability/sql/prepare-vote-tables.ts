@@ -20,14 +20,18 @@ import { POSTGRES_DIALECT, type SqlDialect } from "./sql-dialect";
 
 /**
  * Runs fn in a transaction whose statements all see one snapshot (REPEATABLE READ on PostgreSQL),
- * so that vote tables may be built from the votes the database keeps alongside the observations:
- * prepareVoteTables(…, { oneSnapshot: true }) inside it.
+ * so that prepareVoteTables inside it may take the votes the database keeps alongside the observations.
  */
 export function inOneSnapshot<T>(sql: SqlDriver, fn: (tx: SqlExecutor) => Promise<T>, dialect: SqlDialect = POSTGRES_DIALECT): Promise<T> {
   return sql.transaction(async (tx) => {
     if (dialect.oneSnapshot) await tx.exec(dialect.oneSnapshot);
     return fn(tx);
   });
+}
+
+async function seesOneSnapshot(tx: SqlExecutor): Promise<boolean> {
+  const [row] = await tx.query<{ level: string }>(`SELECT current_setting('transaction_isolation') AS level`);
+  return row?.level === "repeatable read" || row?.level === "serializable";
 }
 
 /** Creates a temporary table and gives the planner its statistics. */
@@ -40,17 +44,17 @@ export async function createAnalysedTable(tx: SqlExecutor, dialect: SqlDialect, 
 /**
  * `topK`: also carry each vote's top-k list (the first k class indices of its deciding
  * prediction's stored top list) as px_obs.top_k and px_votes.top_k. `sceneTable: false`: no
- * px_scenes (the instability report counts scene facts from the votes itself). `oneSnapshot`: the
- * caller's transaction sees one snapshot (inOneSnapshot); then a study's whole source (no filters)
- * takes px_votes from the votes the database keeps ("Vote") instead of computing them (~2 s less on
- * a million predictions). Otherwise the votes are computed: px_obs and px_votes would come from
- * two statements, and under READ COMMITTED an upload committed between them would show.
+ * px_scenes (the instability report counts scene facts from the votes itself). In a transaction
+ * that sees one snapshot (inOneSnapshot), a study's whole source (no filters) takes px_votes from
+ * the votes the database keeps ("Vote") instead of computing them (~2 s less on a million
+ * predictions); under READ COMMITTED px_obs and px_votes would come from two snapshots, and an
+ * upload committed between them would show, so the votes are computed there.
  */
 export async function prepareVoteTables(
   tx: SqlExecutor,
   scope: CaptureScope,
   dialect: SqlDialect = POSTGRES_DIALECT,
-  options: { topK?: number; sceneTable?: boolean; oneSnapshot?: boolean } = {},
+  options: { topK?: number; sceneTable?: boolean } = {},
 ): Promise<void> {
   for (const statement of dialect.setup) await tx.exec(statement);
   const { where, params } = buildObservationScope(scope, dialect);
@@ -65,7 +69,7 @@ export async function prepareVoteTables(
      FROM "Observation" o WHERE ${where}`,
     params,
   );
-  if (options.oneSnapshot && dialect.keepsVotes && isWholeSource(scope)) {
+  if (dialect.keepsVotes && isWholeSource(scope) && (await seesOneSnapshot(tx))) {
     await createAnalysedTable(
       tx,
       dialect,
