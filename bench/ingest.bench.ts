@@ -18,7 +18,7 @@ import { createFleet } from "@/lib/simulator/device-models";
 import { renderCapture } from "@/lib/simulator/render-capture";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
-import { serverProcessEnv } from "../scripts/lib/server-process-env";
+import { serverNodeArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
 
 const CLIENTS = 32;
 const WARMUP = 64;
@@ -117,6 +117,8 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv | Record<stri
 function startParallax(dataDir: string, databaseUrl: string): Promise<Proc> {
   return startProcess(
     [
+      // npm start's V8 flags (scripts/lib/server-process-env.ts).
+      ...serverNodeArgs(),
       // INGEST_BENCH_CPU_PROF=DIR writes the server's V8 CPU profile there when it stops.
       ...(process.env.INGEST_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.INGEST_BENCH_CPU_PROF}`] : []),
       path.join("node_modules", "next", "dist", "bin", "next"),

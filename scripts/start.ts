@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { ConfigError, ensureDataDir } from "@/lib/env/server-env";
 import { loadServerEnvForScript } from "./lib/load-env";
-import { serverProcessEnv } from "./lib/server-process-env";
+import { serverNodeArgs, serverProcessEnv } from "./lib/server-process-env";
 
 const isDev = process.argv.includes("--dev");
 
@@ -46,7 +46,7 @@ async function main() {
   );
 
   const nextBin = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
-  const args = [nextBin, isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST];
+  const args = [...serverNodeArgs(), nextBin, isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST];
   // Idle keep-alive connections stay open 65 s instead of Node's 5 s: phones between captures and
   // scripts between requests reuse them, and a server closing an idle socket just as a client
   // sends on it is a reset connection the client has to recover from.

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
-import { serverProcessEnv } from "../../scripts/lib/server-process-env";
+import { serverNodeArgs, serverProcessEnv } from "../../scripts/lib/server-process-env";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,7 +21,7 @@ export type ServerProcess = { port: number; url: string; child: ChildProcess; ou
 export async function startServerProcess(options: { dataDir: string; port: number; env?: Record<string, string> }): Promise<ServerProcess> {
   const output: string[] = [];
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...serverNodeArgs(), nextBin, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     // npm start's process settings (scripts/lib/server-process-env.ts).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serverProcessEnv } from "./server-process-env";
+import { serverNodeArgs, serverProcessEnv } from "./server-process-env";
 
 describe("the server process's environment", () => {
   it("adds the memory settings to what the caller has, and the caller's overrides win", () => {
@@ -17,5 +17,13 @@ describe("the server process's environment", () => {
     expect(env.NODE_OPTIONS).toBe("--max-semi-space-size=16");
     expect(env.MALLOC_ARENA_MAX).toBe("8");
     expect(env.MALLOC_MMAP_THRESHOLD_).toBe("131072");
+  });
+
+  it("collects garbage on one thread on two cores or fewer, unless told otherwise", () => {
+    expect(serverNodeArgs({}, 1)).toEqual(["--single-threaded-gc"]);
+    expect(serverNodeArgs({}, 2)).toEqual(["--single-threaded-gc"]);
+    expect(serverNodeArgs({}, 4)).toEqual([]);
+    expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "0" }, 2)).toEqual([]);
+    expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "1" }, 16)).toEqual(["--single-threaded-gc"]);
   });
 });
