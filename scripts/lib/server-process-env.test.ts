@@ -25,5 +25,7 @@ describe("the server process's environment", () => {
     expect(serverNodeArgs({}, 4)).toEqual([]);
     expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "0" }, 2)).toEqual([]);
     expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "1" }, 16)).toEqual(["--single-threaded-gc"]);
+    expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "" }, 2)).toEqual(["--single-threaded-gc"]);
+    expect(() => serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "yes" }, 2)).toThrow(/PARALLAX_SINGLE_THREADED_GC must be 0, 1 or empty/);
   });
 });

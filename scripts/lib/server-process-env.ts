@@ -32,7 +32,8 @@ const NODE_FLAGS = ["--max-semi-space-size=4"];
 
 /** V8 flags for the server's command line (before the script), for a machine with this many cores. */
 export function serverNodeArgs(base: Record<string, string | undefined> = process.env, cores = availableParallelism()): string[] {
-  const choice = base.PARALLAX_SINGLE_THREADED_GC;
+  const choice = base.PARALLAX_SINGLE_THREADED_GC ?? "";
+  if (!["", "0", "1"].includes(choice)) throw new Error(`PARALLAX_SINGLE_THREADED_GC must be 0, 1 or empty (it is "${choice.slice(0, 40)}").`);
   const singleThreadedGc = choice === "1" || (choice !== "0" && cores <= 2);
   return singleThreadedGc ? ["--single-threaded-gc"] : [];
 }
