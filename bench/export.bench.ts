@@ -18,7 +18,7 @@ import { readZipDirectory } from "@/lib/export/read-zip";
 import { ensureBuiltinModels } from "@/lib/models/builtin-models";
 import { LocalBlobStore } from "@/lib/storage/local-blob-store";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
-import { serverNodeArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
+import { serverProcessArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
 import { recordBenchResults } from "./lib/record-results";
 
 const IMAGES = Number(process.env.EXPORT_BENCH_IMAGES ?? 5000);
@@ -165,7 +165,7 @@ function processTree(rootPid: number): number[] {
 async function startServer(dataDir: string): Promise<{ url: string; pid: number; child: ChildProcess; output: string[] }> {
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn(process.execPath, [...serverNodeArgs(), path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, serverProcessArgs(["start", "-p", String(port), "-H", "127.0.0.1"]), {
     // The server's process settings are npm start's (scripts/lib/server-process-env.ts).
     env: serverProcessEnv(process.env, { NODE_ENV: "production", DATA_DIR: dataDir, DATABASE_URL: "", PARALLAX_ADMIN_TOKEN: ADMIN_TOKEN, PARALLAX_ADMIN_PASSWORD: "bench-password", PARALLAX_DEMO: "0" }),
     stdio: ["ignore", "pipe", "pipe"],

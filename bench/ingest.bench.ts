@@ -18,7 +18,7 @@ import { createFleet } from "@/lib/simulator/device-models";
 import { renderCapture } from "@/lib/simulator/render-capture";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
-import { serverNodeArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
+import { serverProcessArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
 
 const CLIENTS = 32;
 const WARMUP = 64;
@@ -116,18 +116,11 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv | Record<stri
 
 function startParallax(dataDir: string, databaseUrl: string): Promise<Proc> {
   return startProcess(
-    [
-      // npm start's V8 flags (scripts/lib/server-process-env.ts).
-      ...serverNodeArgs(),
-      // INGEST_BENCH_CPU_PROF=DIR writes the server's V8 CPU profile there when it stops.
-      ...(process.env.INGEST_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.INGEST_BENCH_CPU_PROF}`] : []),
-      path.join("node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "-p",
-      "{PORT}",
-      "-H",
-      "127.0.0.1",
-    ],
+    // npm start's command line (scripts/lib/server-process-env.ts); INGEST_BENCH_CPU_PROF=DIR
+    // writes the server's V8 CPU profile there when it stops.
+    serverProcessArgs(["start", "-p", "{PORT}", "-H", "127.0.0.1"], {
+      nodeArgs: process.env.INGEST_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.INGEST_BENCH_CPU_PROF}`] : [],
+    }),
     // npm start's process settings (scripts/lib/server-process-env.ts).
     serverProcessEnv(process.env, {
       NODE_ENV: "production",

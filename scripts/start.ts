@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { ConfigError, ensureDataDir } from "@/lib/env/server-env";
 import { loadServerEnvForScript } from "./lib/load-env";
-import { serverNodeArgs, serverProcessEnv } from "./lib/server-process-env";
+import { serverProcessArgs, serverProcessEnv } from "./lib/server-process-env";
 
 const isDev = process.argv.includes("--dev");
 
@@ -35,6 +35,8 @@ function lanAddresses(): string[] {
 async function main() {
   const env = loadServerEnvForScript();
   ensureDataDir(env);
+  // Checked here, before the build and the migrations.
+  const args = serverProcessArgs([isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST]);
   // The configuration is fine: only now load the heavy modules (database drivers, Prisma).
   const { buildIfNeeded } = await import("./lib/build-if-needed");
   const { migrateDatabase } = await import("./lib/migrate-database");
@@ -45,8 +47,6 @@ async function main() {
       ` — ${migrations.applied.length} migration(s) applied, ${migrations.alreadyApplied.length} already there.`,
   );
 
-  const nextBin = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
-  const args = [...serverNodeArgs(), nextBin, isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST];
   // Idle keep-alive connections stay open 65 s instead of Node's 5 s: phones between captures and
   // scripts between requests reuse them, and a server closing an idle socket just as a client
   // sends on it is a reset connection the client has to recover from.

@@ -2,8 +2,7 @@
 // process group with its own DATA_DIR and port, so a test can kill -9 it and start it again.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import path from "node:path";
-import { serverNodeArgs, serverProcessEnv } from "../../scripts/lib/server-process-env";
+import { serverProcessArgs, serverProcessEnv } from "../../scripts/lib/server-process-env";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,8 +19,7 @@ export type ServerProcess = { port: number; url: string; child: ChildProcess; ou
 
 export async function startServerProcess(options: { dataDir: string; port: number; env?: Record<string, string> }): Promise<ServerProcess> {
   const output: string[] = [];
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [...serverNodeArgs(), nextBin, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, serverProcessArgs(["start", "-p", String(options.port), "-H", "127.0.0.1"]), {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     // npm start's process settings (scripts/lib/server-process-env.ts).

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { serverNodeArgs, serverProcessEnv } from "./server-process-env";
+import { serverNodeArgs, serverProcessArgs, serverProcessEnv } from "./server-process-env";
 
 describe("the server process's environment", () => {
   it("adds the memory settings to what the caller has, and the caller's overrides win", () => {
@@ -27,5 +28,15 @@ describe("the server process's environment", () => {
     expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "1" }, 16)).toEqual(["--single-threaded-gc"]);
     expect(serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "" }, 2)).toEqual(["--single-threaded-gc"]);
     expect(() => serverNodeArgs({ PARALLAX_SINGLE_THREADED_GC: "yes" }, 2)).toThrow(/PARALLAX_SINGLE_THREADED_GC must be 0, 1 or empty/);
+  });
+
+  it("builds the command line: V8 flags, the caller's node arguments, Next.js and its arguments", () => {
+    const args = serverProcessArgs(["start", "-p", "3000"], { nodeArgs: ["--cpu-prof"], base: {}, cores: 2 });
+    expect(args[0]).toBe("--single-threaded-gc");
+    expect(args[1]).toBe("--cpu-prof");
+    expect(args[2]).toMatch(/node_modules\/next\/dist\/bin\/next$/);
+    expect(existsSync(args[2]!)).toBe(true);
+    expect(args.slice(3)).toEqual(["start", "-p", "3000"]);
+    expect(serverProcessArgs(["start"], { base: {}, cores: 8 })).toHaveLength(2);
   });
 });

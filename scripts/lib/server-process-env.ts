@@ -30,6 +30,16 @@ import { availableParallelism } from "node:os";
 
 const NODE_FLAGS = ["--max-semi-space-size=4"];
 
+const NEXT_BIN = new URL("../../node_modules/next/dist/bin/next", import.meta.url).pathname;
+
+/**
+ * The server process's command line after `node`: its V8 flags, then Next.js with `nextArgs`
+ * (`nodeArgs` go before Next.js too, e.g. a profiler's). Throws for a bad PARALLAX_SINGLE_THREADED_GC.
+ */
+export function serverProcessArgs(nextArgs: string[], options: { nodeArgs?: string[]; base?: Record<string, string | undefined>; cores?: number } = {}): string[] {
+  return [...serverNodeArgs(options.base, options.cores), ...(options.nodeArgs ?? []), NEXT_BIN, ...nextArgs];
+}
+
 /** V8 flags for the server's command line (before the script), for a machine with this many cores. */
 export function serverNodeArgs(base: Record<string, string | undefined> = process.env, cores = availableParallelism()): string[] {
   const choice = base.PARALLAX_SINGLE_THREADED_GC ?? "";
