@@ -2,6 +2,7 @@
 // maintenance code need, implemented for PGlite and for node-postgres.
 import { parse, protocol, type messages, type PGlite } from "@electric-sql/pglite";
 import type { Pool, PoolClient } from "pg";
+import { ThreadedPGlite } from "./threaded-pglite";
 
 export type QueryOptions = {
   /**
@@ -31,9 +32,11 @@ const preparedOnPglite = new WeakMap<PGlite, Map<string, number[]>>();
  * A named statement on PGlite through its wire protocol (its query() always parses and plans
  * anew, in six round trips into WebAssembly): Parse and Describe once, then Bind, Describe,
  * Execute and Sync in one call. Holds the same two locks as PGlite's query(), so it never runs
- * inside someone else's transaction.
+ * inside someone else's transaction. The worker-thread database does the same in its worker
+ * (ThreadedPGlite.queryPrepared).
  */
-function queryPgliteNamed<T>(db: PGlite, name: string, sql: string, params: unknown[]): Promise<T[]> {
+async function queryPgliteNamed<T>(db: PGlite, name: string, sql: string, params: unknown[]): Promise<T[]> {
+  if (db instanceof ThreadedPGlite) return (await db.queryPrepared<T>(name, sql, params)).rows;
   return db._runExclusiveTransaction(() =>
     db._runExclusiveQuery(async () => {
       let statements = preparedOnPglite.get(db);

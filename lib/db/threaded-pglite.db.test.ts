@@ -8,8 +8,9 @@ import path from "node:path";
 import { messages } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "./migrate";
-import { openDatabase, type Database } from "./open-database";
+import { openDatabase, PGLITE_START_PARAMS, type Database } from "./open-database";
 import { testDatabaseUrl } from "./test-database";
+import { ThreadedPGlite } from "./threaded-pglite";
 
 describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker thread", () => {
   let db: Database;
@@ -53,8 +54,56 @@ describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker threa
     expect(error).toBeInstanceOf(messages.DatabaseError);
     expect(error).toMatchObject({ code: "23505", constraint: "threaded_t_pkey", severity: "ERROR" });
     await expect(db.prisma.researcher.create({ data: { email: "t@example.org", name: "again", passwordHash: "x" } })).rejects.toMatchObject({ code: "P2002" });
+    const prepared = await db.sql.query(`INSERT INTO threaded_t VALUES ($1)`, [1], { name: "threaded-error" }).catch((e: unknown) => e);
+    expect(prepared).toBeInstanceOf(messages.DatabaseError);
+    expect(prepared).toMatchObject({ code: "23505", constraint: "threaded_t_pkey", query: `INSERT INTO threaded_t VALUES ($1)`, params: [1] });
+    await expect(db.sql.exec(`SELECT * FROM no_such_table`)).rejects.toMatchObject({ code: "42P01" });
     // The session is usable afterwards.
     expect(await db.sql.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+  });
+
+  it("runs statements in the order they were sent, never inside another caller's open transaction", async () => {
+    await db.sql.exec(`CREATE TABLE threaded_order (pos int GENERATED ALWAYS AS IDENTITY, label text NOT NULL)`);
+    const insert = `INSERT INTO threaded_order (label) VALUES ($1) RETURNING label`;
+    let during: Array<Promise<unknown>> = [];
+    await expect(
+      db.sql.transaction(async (tx) => {
+        await tx.query(insert, ["rolled back"]);
+        // Sent while the transaction is open: they wait for it instead of joining it.
+        during = [db.sql.query(insert, ["after the transaction, plain"]), db.sql.query(insert, ["after the transaction, prepared"], { name: "threaded-order" })];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    await Promise.all(during);
+    // Forty at once, plain and prepared, none awaited before the next is sent; Prisma's in between
+    // (its engine sends them a little later).
+    const labels = Array.from({ length: 40 }, (_, i) => `statement ${i}`);
+    const viaPrisma = Array.from({ length: 10 }, (_, i) => `through Prisma ${i}`);
+    const answers = await Promise.all([
+      ...labels.map((label, i) => db.sql.query<{ label: string }>(insert, [label], i % 2 ? { name: "threaded-order" } : {}).then((rows) => rows[0]!.label)),
+      ...viaPrisma.map((label) => db.prisma.$queryRawUnsafe<Array<{ label: string }>>(insert, label).then((rows) => rows[0]!.label)),
+    ]);
+    expect(answers).toEqual([...labels, ...viaPrisma]);
+    const stored = (await db.sql.query<{ label: string }>(`SELECT label FROM threaded_order ORDER BY pos`)).map((row) => row.label);
+    expect(stored.slice(0, 2)).toEqual(["after the transaction, plain", "after the transaction, prepared"]);
+    expect(stored.filter((label) => label.startsWith("statement"))).toEqual(labels);
+    expect(stored.filter((label) => label.startsWith("through Prisma")).sort()).toEqual([...viaPrisma].sort());
+  });
+
+  it("sends a statement while the one before it still runs, and closes after both", async () => {
+    const client = (await ThreadedPGlite.create(undefined, { startParams: PGLITE_START_PARAMS })) as unknown as ThreadedPGlite;
+    let slowDone = false;
+    const slow = client.query(`SELECT pg_sleep(1)`).then(() => (slowDone = true));
+    const quick = client.query<{ one: number }>(`SELECT 1 AS one`);
+    for (let i = 0; i < 200 && client.callsInFlight < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Both are in the worker's queue: the second was not held back until the first answered.
+    expect(slowDone).toBe(false);
+    expect(client.callsInFlight).toBe(2);
+    const closed = client.close();
+    await slow;
+    expect((await quick).rows).toEqual([{ one: 1 }]);
+    await closed;
   });
 
   it("leaves the main thread free while a statement runs", async () => {
