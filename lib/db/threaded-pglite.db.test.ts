@@ -25,6 +25,10 @@ describe.skipIf(Boolean(testDatabaseUrl()))("embedded database in a worker threa
     expect(await db.prisma.researcher.findUnique({ where: { email: "t@example.org" }, select: { name: true } })).toEqual({ name: "T" });
     const [row] = await db.sql.query<{ a: number[]; d: Date; j: unknown }>(`SELECT ARRAY[1, 2, NULL]::int[] AS a, timestamptz '2026-01-02 03:04:05Z' AS d, '{"k": [1]}'::jsonb AS j`);
     expect(row).toEqual({ a: [1, 2, null], d: new Date("2026-01-02T03:04:05Z"), j: { k: [1] } });
+    // Results of any size (an instability report reads hundreds of thousands of predictions).
+    const many = await db.sql.query<{ g: number }>(`SELECT g FROM generate_series(1, 300000) g`);
+    expect(many).toHaveLength(300000);
+    expect(many[299999]).toEqual({ g: 300000 });
     // Named statements (the upload's hot path) are prepared once and reused.
     for (const n of [1, 2, 3]) expect(await db.sql.query(`SELECT $1::int + 1 AS n`, [n], { name: "threaded-test" })).toEqual([{ n: n + 1 }]);
   });

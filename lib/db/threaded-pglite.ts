@@ -41,30 +41,32 @@ const parameterTypes = (list) => (list.find((m) => m.name === "parameterDescript
 const prepared = new Map();
 // One exchange as PGlite's query() and exec() run it: the steps, then Sync even after an error,
 // then the files synced. Returns the messages for the caller to parse.
+// (Each step's list is kept whole and joined at the end: a result can hold far more rows than
+// push(...list) takes arguments.)
 async function exchange(steps) {
-  const out = [];
+  const lists = [];
   let failure;
   try {
-    await steps(out);
+    await steps(lists);
   } catch (error) {
     failure = error;
   } finally {
-    out.push(...(await step(serialize.sync())));
+    lists.push(await step(serialize.sync()));
   }
   if (failure) throw failure;
   await db.syncToFs();
-  return out;
+  return lists.flat();
 }
 // One statement as PGlite's query() runs it (parse, describe, bind, describe, execute), or bound to
 // a statement prepared once under a name; parameters serialised by their types with PGlite's serialisers.
 const runStatement = (text, params, paramTypes, name) =>
-  exchange(async (out) => {
+  exchange(async (lists) => {
     let types = name ? prepared.get(name) : undefined;
     if (name && !types) {
       types = parameterTypes(await step(Buffer.concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()])));
       prepared.set(name, types);
     } else if (!name) {
-      out.push(...(await step(serialize.parse({ text, types: paramTypes }))));
+      lists.push(await step(serialize.parse({ text, types: paramTypes })));
       types = parameterTypes(await step(serialize.describe({ type: "S" })));
     }
     const values = params.map((value, i) => {
@@ -72,12 +74,12 @@ const runStatement = (text, params, paramTypes, name) =>
       const toText = db.serializers[types[i]];
       return toText ? toText(value) : value.toString();
     });
-    out.push(...(await step(serialize.bind({ statement: name, values }))));
-    out.push(...(await step(serialize.describe({ type: "P" }))));
-    out.push(...(await step(serialize.execute({}))));
+    lists.push(await step(serialize.bind({ statement: name, values })));
+    lists.push(await step(serialize.describe({ type: "P" })));
+    lists.push(await step(serialize.execute({})));
   });
 // Statements without parameters (simple query protocol), as PGlite's exec() runs them.
-const runScript = (text) => exchange(async (out) => out.push(...(await step(serialize.query(text)))));
+const runScript = (text) => exchange(async (lists) => lists.push(await step(serialize.query(text))));
 const CALLS = {
   statement: runStatement,
   script: runScript,
