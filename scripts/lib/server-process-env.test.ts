@@ -38,5 +38,8 @@ describe("the server process's environment", () => {
     expect(existsSync(args[2]!)).toBe(true);
     expect(args.slice(3)).toEqual(["start", "-p", "3000"]);
     expect(serverProcessArgs(["start"], { base: {}, cores: 8 })).toHaveLength(2);
+    // next dev moves its flags into its server's NODE_OPTIONS, where V8 refuses this one.
+    expect(serverProcessArgs(["dev", "-p", "3000"], { base: { PARALLAX_SINGLE_THREADED_GC: "1" }, cores: 2 })).not.toContain("--single-threaded-gc");
+    expect(() => serverProcessArgs(["dev"], { base: { PARALLAX_SINGLE_THREADED_GC: "yes" } })).toThrow(/PARALLAX_SINGLE_THREADED_GC/);
   });
 });

@@ -35,9 +35,12 @@ const NEXT_BIN = new URL("../../node_modules/next/dist/bin/next", import.meta.ur
 /**
  * The server process's command line after `node`: its V8 flags, then Next.js with `nextArgs`
  * (`nodeArgs` go before Next.js too, e.g. a profiler's). Throws for a bad PARALLAX_SINGLE_THREADED_GC.
+ * `next dev` gets no V8 flags: it starts its server in a child process with its own command line
+ * flags moved into NODE_OPTIONS, where V8 refuses --single-threaded-gc and the child never starts.
  */
 export function serverProcessArgs(nextArgs: string[], options: { nodeArgs?: string[]; base?: Record<string, string | undefined>; cores?: number } = {}): string[] {
-  return [...serverNodeArgs(options.base, options.cores), ...(options.nodeArgs ?? []), NEXT_BIN, ...nextArgs];
+  const v8Flags = serverNodeArgs(options.base, options.cores);
+  return [...(nextArgs[0] === "dev" ? [] : v8Flags), ...(options.nodeArgs ?? []), NEXT_BIN, ...nextArgs];
 }
 
 /** V8 flags for the server's command line (before the script), for a machine with this many cores. */
