@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,5 +32,42 @@ describe("npm start with bad configuration", { timeout: 150_000 }, () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toMatch(/^Parallax cannot start: DATA_DIR ".*" cannot be used as the data folder/);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe("npm run dev", () => {
+  it("migrates, starts Next.js's dev server and answers", { timeout: 200_000 }, async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "parallax-dev-"));
+    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/start.ts", "--dev"], {
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", PARALLAX_DEMO: "0", PARALLAX_ADMIN_PASSWORD: "dev-test-password" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    try {
+      let health: { status?: string; database?: string } | undefined;
+      for (let tries = 0; tries < 180 && !health && child.exitCode === null; tries++) {
+        health = await fetch(`http://127.0.0.1:${port}/api/health`)
+          .then((response) => (response.ok ? response.json() : undefined))
+          .catch(() => undefined);
+        if (!health) await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      expect(health, output).toMatchObject({ status: "ok", database: "embedded" });
+      expect(output).toMatch(/migration\(s\) applied/);
+    } finally {
+      process.kill(-child.pid!, "SIGTERM");
+    }
   });
 });
