@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./test-database";
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "./test-database";
 
-// Named (prepared) statements: the same rows as a plain query, on either database kind.
-describe("SqlExecutor.query with a statement name", () => {
+// Named (prepared) statements: the same rows as a plain query, on either database kind, and on the
+// embedded database in its worker thread (where they are prepared; in-process they run unprepared).
+describe.each(testDatabaseUrl() ? [{ thread: false }] : [{ thread: false }, { thread: true }])("SqlExecutor.query with a statement name (worker thread: $thread)", ({ thread }) => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
+    db = await createTestDatabase({ migrate: false, thread });
     await db.sql.exec(`CREATE TABLE named_test (id int PRIMARY KEY, label text, doc jsonb, at timestamptz, flag boolean)`);
   });
   afterAll(async () => {

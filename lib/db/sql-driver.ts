@@ -1,6 +1,6 @@
 // The smallest interface over a PostgreSQL connection that the migration runner and raw
 // maintenance code need, implemented for PGlite and for node-postgres.
-import { parse, protocol, type messages, type PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { Pool, PoolClient } from "pg";
 import { ThreadedPGlite } from "./threaded-pglite";
 
@@ -8,7 +8,8 @@ export type QueryOptions = {
   /**
    * Run as a named prepared statement: parsed and planned once per connection, then only bound
    * and executed. For the hot path's statements (the capture insert), where planning costs more
-   * than running. A name always stands for the same text.
+   * than running. A name always stands for the same text. (On PostgreSQL and on the embedded
+   * database in its worker thread; an in-process PGlite runs the statement unprepared.)
    */
   name?: string;
 };
@@ -25,55 +26,21 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
-/** Per PGlite instance (one database session): the statements prepared on it, with their parameter types. */
-const preparedOnPglite = new WeakMap<PGlite, Map<string, number[]>>();
-
-/**
- * A named statement on PGlite through its wire protocol (its query() always parses and plans
- * anew, in six round trips into WebAssembly): Parse and Describe once, then Bind, Describe,
- * Execute and Sync in one call. Holds the same two locks as PGlite's query(), so it never runs
- * inside someone else's transaction. The worker-thread database does the same in its worker
- * (ThreadedPGlite.queryPrepared).
- */
-async function queryPgliteNamed<T>(db: PGlite, name: string, sql: string, params: unknown[]): Promise<T[]> {
-  if (db instanceof ThreadedPGlite) return (await db.queryPrepared<T>(name, sql, params)).rows;
-  return db._runExclusiveTransaction(() =>
-    db._runExclusiveQuery(async () => {
-      let statements = preparedOnPglite.get(db);
-      if (!statements) preparedOnPglite.set(db, (statements = new Map()));
-      const { serialize } = protocol;
-      let paramTypes = statements.get(name);
-      if (!paramTypes) {
-        const prepared = await db.execProtocol(Buffer.concat([serialize.parse({ name, text: sql }), serialize.describe({ type: "S", name }), serialize.sync()]), { syncToFs: false });
-        const description = prepared.messages.find((m): m is messages.ParameterDescriptionMessage => m.name === "parameterDescription");
-        paramTypes = description?.dataTypeIDs ?? [];
-        statements.set(name, paramTypes);
-      }
-      const values = params.map((value, i) => {
-        if (value === null || value === undefined) return null;
-        const toText = db.serializers[paramTypes[i]!];
-        return toText ? toText(value) : String(value);
-      });
-      const result = await db.execProtocol(Buffer.concat([serialize.bind({ statement: name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]));
-      // Rows decoded by PGlite's own result parser, with its type parsers, as its query() does.
-      const rows = parse.parseResults(result.messages, db.parsers)[0]?.rows ?? [];
-      return rows as T[];
-    }),
-  );
-}
-
 export function pgliteDriver(db: PGlite): SqlDriver {
-  const executor = (target: Pick<PGlite, "exec" | "query">, canPrepare: boolean): SqlExecutor => ({
+  // Named statements are prepared by the worker-thread database (the server's and the tools'; see
+  // ThreadedPGlite.queryPrepared). An in-process PGlite (in-memory test databases) runs them as
+  // plain statements, and so does a transaction (its statements hold its locks).
+  const preparing = db instanceof ThreadedPGlite ? db : undefined;
+  const executor = (target: Pick<PGlite, "exec" | "query">, inTransaction: boolean): SqlExecutor => ({
     async exec(sql) {
       await target.exec(sql);
     },
     async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}) {
-      // Inside a transaction the locks are the transaction's: a plain query there.
-      if (options.name && canPrepare) return queryPgliteNamed<T>(db, options.name, sql, params);
+      if (options.name && preparing && !inTransaction) return (await preparing.queryPrepared<T>(options.name, sql, params)).rows;
       return (await target.query<T>(sql, params)).rows;
     },
   });
-  return { ...executor(db, true), transaction: (fn) => db.transaction((tx) => fn(executor(tx, false))) };
+  return { ...executor(db, false), transaction: (fn) => db.transaction((tx) => fn(executor(tx, true))) };
 }
 
 export function pgPoolDriver(pool: Pool): SqlDriver {

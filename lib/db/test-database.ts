@@ -1,5 +1,6 @@
-// Databases for tests: in-memory PGlite by default, or a fresh schema on the PostgreSQL server
-// named by TEST_DATABASE_URL (dropped again on close), migrated with the real migrations.
+// Databases for tests: in-memory PGlite by default (in-process, or in its worker thread as the
+// server runs it with `thread: true`), or a fresh schema on the PostgreSQL server named by
+// TEST_DATABASE_URL (dropped again on close), migrated with the real migrations.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { applyMigrations } from "./migrate";
@@ -11,7 +12,7 @@ export function testDatabaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;
 }
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean; thread?: boolean } = {}): Promise<TestDatabase> {
   const url = testDatabaseUrl();
   let database: Database;
   let label: string;
@@ -31,8 +32,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await client.end();
     };
   } else {
-    database = await openDatabase({ kind: "memory" });
-    label = "pglite (memory)";
+    database = await openDatabase({ kind: "memory", thread: options.thread ?? false });
+    label = options.thread ? "pglite (memory, worker thread)" : "pglite (memory)";
   }
   if (options.migrate !== false) await applyMigrations(database.sql);
   return {
