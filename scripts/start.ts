@@ -4,7 +4,7 @@
 // --prepare): they load the database (PGlite's WebAssembly PostgreSQL, Prisma) and hash the build's
 // sources, and this process, which waits on the server as long as it runs, would otherwise keep
 // that memory — 280 MB on a usual start, 390 MB on the first (creating the database) — for nothing.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { ConfigError, ensureDataDir, type ServerEnv } from "@/lib/env/server-env";
 import { loadServerEnvForScript } from "./lib/load-env";
@@ -48,18 +48,17 @@ async function prepare(env: ServerEnv): Promise<void> {
   );
 }
 
-/** A child process whose stop this process's SIGINT/SIGTERM passes on; resolves to its exit code. */
-function runChild(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<number> } {
+/** Runs a child process, passing this process's SIGINT/SIGTERM on to it; resolves to its exit code. */
+function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const child = spawn(process.execPath, args, { stdio: "inherit", env });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, forward);
-  const exited = new Promise<number>((resolve) =>
+  return new Promise<number>((resolve) =>
     child.on("exit", (code, signal) => {
       for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, forward);
       resolve(code ?? (signal ? 1 : 0));
     }),
   );
-  return { child, exited };
 }
 
 async function main() {
@@ -69,14 +68,14 @@ async function main() {
   const args = serverProcessArgs([isDev ? "dev" : "start", "-p", String(env.PORT), "-H", env.HOST]);
   if (process.argv.includes("--prepare")) return prepare(env);
   // This script again, under the same loader (tsx's flags are in execArgv); it prints its own errors.
-  const prepared = await runChild([...process.execArgv, process.argv[1]!, "--prepare", ...(isDev ? ["--dev"] : [])], process.env).exited;
+  const prepared = await runChild([...process.execArgv, process.argv[1]!, "--prepare", ...(isDev ? ["--dev"] : [])], process.env);
   if (prepared !== 0) process.exit(prepared);
 
   // Idle keep-alive connections stay open 65 s instead of Node's 5 s: phones between captures and
   // scripts between requests reuse them, and a server closing an idle socket just as a client
   // sends on it is a reset connection the client has to recover from.
   if (!isDev) args.push("--keepAliveTimeout", "65000");
-  runChild(args, serverProcessEnv(process.env, { NODE_ENV: isDev ? "development" : "production" })).exited.then((code) => process.exit(code));
+  void runChild(args, serverProcessEnv(process.env, { NODE_ENV: isDev ? "development" : "production" })).then((code) => process.exit(code));
 
   const local = `http://localhost:${env.PORT}`;
   const health = await waitForHealth(`${local}/api/health`, 120_000);
