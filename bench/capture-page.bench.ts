@@ -11,11 +11,11 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import sharp from "sharp";
+import { freePort } from "../scripts/lib/free-port";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -23,16 +23,6 @@ const photoSource = path.resolve(root, "../shared/photos-real/china.jpg");
 const TOKEN = "bench-admin-token-0123456789abcdef";
 const JS_BUDGET = 250 * 1024;
 const SECOND_VISIT_BUDGET = 100 * 1024;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 async function loadPhoto(): Promise<{ buffer: Buffer; name: string; real: boolean }> {
   if (existsSync(photoSource)) return { buffer: readFileSync(photoSource), name: "china.jpg", real: true };

@@ -6,9 +6,8 @@
 // of the plain read's throughput and peak RSS < 300 MB. EXPORT_BENCH_IMAGES overrides the count.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -18,6 +17,8 @@ import { readZipDirectory } from "@/lib/export/read-zip";
 import { ensureBuiltinModels } from "@/lib/models/builtin-models";
 import { LocalBlobStore } from "@/lib/storage/local-blob-store";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
+import { freePort } from "../scripts/lib/free-port";
+import { processTree, residentKb } from "../scripts/lib/proc-stats";
 import { serverProcessArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
 import { recordBenchResults } from "./lib/record-results";
 
@@ -28,16 +29,6 @@ const STUDY = "export-bench-study";
 const MB = 1024 * 1024;
 
 process.env.PARALLAX_DIST_DIR ||= ".next-bench";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** ~200 KB camera-like JPEGs (noise keeps them from compressing away), a few distinct bases. */
 async function makeBasePhotos(count: number): Promise<Buffer[]> {
@@ -136,32 +127,6 @@ async function plainRead(blobs: LocalBlobStore, keys: string[]): Promise<{ bytes
   return { bytes, seconds: (performance.now() - started) / 1000 };
 }
 
-function readRssKb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  try {
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Pids of a process and its descendants. */
-function processTree(rootPid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parents.set(Number(entry), Number(text.slice(text.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone
-    }
-  }
-  const tree = [rootPid];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
-  return tree;
-}
-
 async function startServer(dataDir: string): Promise<{ url: string; pid: number; child: ChildProcess; output: string[] }> {
   const port = await freePort();
   const output: string[] = [];
@@ -229,15 +194,15 @@ async function main() {
     console.log(`plain sequential read: ${(plain.bytes / MB).toFixed(0)} MB in ${plain.seconds.toFixed(2)} s = ${plainMbps.toFixed(0)} MB/s`);
 
     let peakRssKb = 0;
-    const rssBefore = processTree(pid).reduce((sum, p) => sum + readRssKb(p, "VmRSS"), 0);
+    const rssBefore = processTree(pid).reduce((sum, p) => sum + residentKb(p, "VmRSS"), 0);
     const tree = processTree(pid);
     const sampler = setInterval(() => {
-      peakRssKb = Math.max(peakRssKb, tree.reduce((sum, p) => sum + readRssKb(p, "VmRSS"), 0));
+      peakRssKb = Math.max(peakRssKb, tree.reduce((sum, p) => sum + residentKb(p, "VmRSS"), 0));
     }, 25);
     const zipFile = path.join(work, "export.zip");
     const exported = await downloadExport(`${url}/api/v1/studies/${STUDY}/export?divergentOnly=true`, zipFile);
     clearInterval(sampler);
-    const hwmKb = tree.reduce((sum, p) => sum + readRssKb(p, "VmHWM"), 0);
+    const hwmKb = tree.reduce((sum, p) => sum + residentKb(p, "VmHWM"), 0);
     const exportMbps = exported.bytes / MB / exported.seconds;
     const entries = await readZipDirectory(zipFile);
     const images = entries.filter((entry) => entry.name.startsWith("images/")).length;

@@ -13,7 +13,6 @@
 // BENCH_TRACE=file.json also writes a Chrome trace of the measured runs (chrome://tracing, Perfetto).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
@@ -22,6 +21,7 @@ import { minShorterSideFor } from "../lib/inference/classify-image";
 import { decodeImage } from "../lib/inference/decode-image";
 import { preprocessImage, type PreprocessingSpec } from "../lib/inference/preprocess";
 import { hashTensor } from "../lib/inference/tensor-hash";
+import { freePort } from "../scripts/lib/free-port";
 import { recordBenchResults } from "./lib/record-results";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -35,16 +35,6 @@ const RUNS = 7;
 const WARMUPS = 3;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 async function makePhoto(): Promise<{ baseline: Buffer; progressive: Buffer }> {
   const workDir = path.join(root, "bench", ".work");

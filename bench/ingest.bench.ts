@@ -7,9 +7,8 @@
 // baseline's rate.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -17,6 +16,8 @@ import { createProceduralScenes, loadFolderScenes } from "@/lib/simulator/base-s
 import { createFleet } from "@/lib/simulator/device-models";
 import { renderCapture } from "@/lib/simulator/render-capture";
 import { buildIfNeeded } from "../scripts/lib/build-if-needed";
+import { freePort } from "../scripts/lib/free-port";
+import { cpuSecondsOfThread, cpuSecondsOfTree } from "../scripts/lib/proc-stats";
 import { recordBenchResults, type BenchRow } from "./lib/record-results";
 import { serverProcessArgs, serverProcessEnv } from "../scripts/lib/server-process-env";
 
@@ -36,16 +37,6 @@ const REAL_PHOTOS = path.join("..", "shared", "photos-real");
 process.env.PARALLAX_DIST_DIR ||= ".next-bench";
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -60,37 +51,7 @@ async function waitFor(url: string, child: ChildProcess, output: string[]): Prom
   }
 }
 
-/** CPU seconds (user + system) of a process's main thread (its thread id is the process id), from /proc. */
-function cpuSecondsOfMainThread(pid: number): number {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 type Proc = { url: string; output: string[]; pid: number; stop(): Promise<void> };
-
-/** CPU seconds (user + system) used so far by a process and its descendants, from /proc. */
-function cpuSecondsOfTree(rootPid: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // gone
-    }
-  }
-  let ticks = 0;
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.pop()!;
-    ticks += stats.get(pid)?.ticks ?? 0;
-    for (const [child, stat] of stats) if (stat.ppid === pid) queue.push(child);
-  }
-  return ticks / 100;
-}
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv | Record<string, string>, healthPath: string): Promise<Proc> {
   const port = await freePort();
@@ -271,14 +232,14 @@ async function waitUntilIdle(pid: number): Promise<number> {
 /** One measured round of `MEASURED` uploads to a target (after its warm-up), with the server's CPU per upload. */
 async function measureRound(target: Target): Promise<Run> {
   const cpuBefore = cpuSecondsOfTree(target.pid);
-  const mainBefore = cpuSecondsOfMainThread(target.pid);
+  const mainBefore = cpuSecondsOfThread(target.pid);
   const run = await drive(MEASURED, target.send);
   return {
     ...run,
     serverCpuMsPerUpload: ((cpuSecondsOfTree(target.pid) - cpuBefore) * 1000) / MEASURED,
     // The main thread runs JavaScript, PGlite's WebAssembly and the GC's main part; the rest is
     // libuv's file-system threads (fsync), V8's compiler and GC helpers.
-    ...(target.mainThread ? { serverMainThreadMsPerUpload: ((cpuSecondsOfMainThread(target.pid) - mainBefore) * 1000) / MEASURED } : {}),
+    ...(target.mainThread ? { serverMainThreadMsPerUpload: ((cpuSecondsOfThread(target.pid) - mainBefore) * 1000) / MEASURED } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { freePort } from "./lib/free-port";
 
 function start(env: Record<string, string>) {
   return spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/start.ts"], {
@@ -34,15 +34,6 @@ describe("npm start with bad configuration", { timeout: 150_000 }, () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("npm run dev", () => {
   it("migrates, starts Next.js's dev server and answers", { timeout: 200_000 }, async () => {

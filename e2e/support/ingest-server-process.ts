@@ -1,19 +1,10 @@
 // Starts the built app (`next start`, the dist dir the Playwright web server built) as a separate
 // process group with its own DATA_DIR and port, so a test can kill -9 it and start it again.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../scripts/lib/free-port";
 import { serverProcessArgs, serverProcessEnv } from "../../scripts/lib/server-process-env";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export type ServerProcess = { port: number; url: string; child: ChildProcess; output: string[]; kill9(): Promise<void>; stop(): Promise<void> };
 
